@@ -1,0 +1,8 @@
+//! replication-katas: the harness behind the workbook.
+//!
+//! Everything heavy lives here — the simulated cluster, the checkers, the grader and the
+//! reports — so that the binary, which compiles the learner's kata files, stays small
+//! and rebuilds in a fraction of a second after each edit.
+
+pub mod model;
+pub mod sim;

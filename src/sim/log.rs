@@ -1,0 +1,72 @@
+//! The primary's replication log.
+
+use crate::model::{Lsn, Millis};
+
+/// The primary's write-ahead / replication log, as far as replication lag is concerned:
+/// the time at which each entry was committed on the primary.
+///
+/// Entry `i` (0-based) has LSN `i + 1`. A replica whose *replication horizon* is `h`
+/// (it has received everything the primary committed up to time `h`) has applied
+/// exactly the entries committed at or before `h`: a prefix, found by binary search.
+#[derive(Clone, Debug, Default)]
+pub struct ReplicationLog {
+    committed_at: Vec<Millis>,
+}
+
+impl ReplicationLog {
+    /// Appends a write committed at `at` and returns its LSN.
+    ///
+    /// # Panics
+    /// If `at` is earlier than the last entry: the harness feeds writes in time order.
+    pub fn append(&mut self, at: Millis) -> Lsn {
+        assert!(
+            self.committed_at.last().is_none_or(|&last| last <= at),
+            "writes must be appended in time order"
+        );
+        self.committed_at.push(at);
+        Lsn(self.committed_at.len() as u64)
+    }
+
+    /// The newest position: what the primary itself serves.
+    pub fn head(&self) -> Lsn {
+        Lsn(self.committed_at.len() as u64)
+    }
+
+    /// The last LSN committed at or before `horizon` (which may be negative: a replica
+    /// restored from a backup older than the scenario has nothing).
+    pub fn lsn_through(&self, horizon: i64) -> Lsn {
+        if horizon < 0 {
+            return Lsn::ZERO;
+        }
+        let h = horizon as u64;
+        Lsn(self.committed_at.partition_point(|&t| t <= h) as u64)
+    }
+
+    /// When the write with this LSN was committed, if it exists.
+    pub fn committed_at(&self, lsn: Lsn) -> Option<Millis> {
+        lsn.0
+            .checked_sub(1)
+            .and_then(|i| self.committed_at.get(i as usize).copied())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefix_by_horizon() {
+        let mut log = ReplicationLog::default();
+        assert_eq!(log.append(10), Lsn(1));
+        assert_eq!(log.append(10), Lsn(2));
+        assert_eq!(log.append(30), Lsn(3));
+        assert_eq!(log.lsn_through(-5), Lsn(0));
+        assert_eq!(log.lsn_through(9), Lsn(0));
+        assert_eq!(log.lsn_through(10), Lsn(2));
+        assert_eq!(log.lsn_through(29), Lsn(2));
+        assert_eq!(log.lsn_through(1_000), Lsn(3));
+        assert_eq!(log.head(), Lsn(3));
+        assert_eq!(log.committed_at(Lsn(3)), Some(30));
+        assert_eq!(log.committed_at(Lsn(0)), None);
+    }
+}
