@@ -1,1 +1,69 @@
-fn main() {}
+//! The thin binary: it compiles the learner's kata files and the solutions, registers
+//! them, and hands over to the library's command line. Keeping it small is what makes
+//! edit-to-verdict fast: editing a kata recompiles only this crate.
+//!
+//! Adding a kata: its files (`katas/`, `solutions/`, `scenarios/<kata>/`, a module
+//! in `src/katas/`) and one entry in `registry()` below.
+
+use replication_katas::katas::quickpost::{QuickPost, ReadYourWritesRouter};
+use replication_katas::katas::{KataEntry, Registry, Solution};
+use std::process::ExitCode;
+
+// The learner's files. Skeletons are shipped with `todo!()` bodies, so their parameters
+// are unused until the learner writes code.
+#[allow(unused_variables, dead_code, clippy::new_without_default)]
+#[path = "../katas/quickpost.rs"]
+mod quickpost;
+
+#[allow(clippy::new_without_default)]
+#[path = "../solutions/quickpost.rs"]
+mod quickpost_solution;
+
+#[allow(clippy::new_without_default)]
+#[path = "../solutions/quickpost_naive.rs"]
+mod quickpost_naive;
+
+type QuickPostRouter = Box<dyn ReadYourWritesRouter>;
+
+fn registry() -> Registry {
+    Registry::new(vec![Box::new(KataEntry {
+        kata: QuickPost,
+        learner: || -> QuickPostRouter { Box::new(quickpost::Router::new()) },
+        solutions: vec![
+            Solution {
+                name: "instructor",
+                flaw: "",
+                make: || -> QuickPostRouter { Box::new(quickpost_solution::Router::new()) },
+            },
+            Solution {
+                name: "always-replica",
+                flaw: "every read to a replica: users miss their own posts",
+                make: || -> QuickPostRouter { Box::new(quickpost_naive::AlwaysReplica::new()) },
+            },
+            Solution {
+                name: "always-primary",
+                flaw: "every read to the primary: correct, but over the primary-load budget",
+                make: || -> QuickPostRouter { Box::new(quickpost_naive::AlwaysPrimary) },
+            },
+            Solution {
+                name: "primary-window-60s",
+                flaw: "primary for 60 s after a post: a longer lag spike outlasts the window",
+                make: || -> QuickPostRouter { Box::new(quickpost_naive::PrimaryWindow::new()) },
+            },
+            Solution {
+                name: "per-device-token",
+                flaw: "token kept per device: a post on the phone is missing on the laptop",
+                make: || -> QuickPostRouter { Box::new(quickpost_naive::PerDeviceToken::new()) },
+            },
+            Solution {
+                name: "trust-reported-lsn",
+                flaw: "trusts reported positions: wrong after a restore from an old backup",
+                make: || -> QuickPostRouter { Box::new(quickpost_naive::TrustReportedLsn::new()) },
+            },
+        ],
+    })])
+}
+
+fn main() -> ExitCode {
+    replication_katas::cli::run(registry(), env!("CARGO_MANIFEST_DIR").into())
+}

@@ -14,7 +14,6 @@ use serde::Deserialize;
 /// One fault, as written in a scenario file:
 /// `{ at_ms: 5000, replica: 1, kind: spike, lag_ms: 90000, duration_ms: 60000 }`.
 #[derive(Clone, Debug, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
 pub struct Fault {
     /// When the fault starts, in virtual milliseconds.
     pub at_ms: Millis,
@@ -37,7 +36,7 @@ impl Fault {
 
 /// What happens to the replica. The `kind` field of a fault selects the variant.
 #[derive(Clone, Debug, Deserialize, PartialEq)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum FaultKind {
     /// Lag jumps to `lag_ms` for `duration_ms`, then returns to the base lag.
     Spike { lag_ms: Millis, duration_ms: Millis },
@@ -126,7 +125,9 @@ impl FaultKind {
                 lag_ms,
                 duration_ms,
             } => format!("lag spike to {} for {}", t(lag_ms), t(duration_ms)),
-            FaultKind::Stall { duration_ms } => format!("replication stalls for {}", t(duration_ms)),
+            FaultKind::Stall { duration_ms } => {
+                format!("replication stalls for {}", t(duration_ms))
+            }
             FaultKind::Growth {
                 rate_ms_per_s,
                 duration_ms,

@@ -295,7 +295,9 @@ impl Cluster {
             FaultKind::Jitter { .. } => "jitter ends",
             FaultKind::Crash { .. } => "restarts",
             FaultKind::Partition { .. } => "partition heals",
-            FaultKind::Restore { .. } | FaultKind::AddReplica { .. } => "caught up with the archive, streams again",
+            FaultKind::Restore { .. } | FaultKind::AddReplica { .. } => {
+                "caught up with the archive, streams again"
+            }
         };
         self.fault_events.push(FaultEvent {
             at: now,

@@ -45,9 +45,17 @@ fn restore_from_backup_moves_the_applied_position_backwards() {
     // The backup was taken at t=3000: only the writes of t=1000 and t=2000 survive.
     assert_eq!(c.applied_lsn(ReplicaId(1)), Some(Lsn(2)));
     c.advance_to(9_999);
-    assert_eq!(c.applied_lsn(ReplicaId(1)), Some(Lsn(2)), "frozen while replaying");
+    assert_eq!(
+        c.applied_lsn(ReplicaId(1)),
+        Some(Lsn(2)),
+        "frozen while replaying"
+    );
     c.advance_to(10_000);
-    assert_eq!(c.applied_lsn(ReplicaId(1)), Some(Lsn(4)), "caught up after replay");
+    assert_eq!(
+        c.applied_lsn(ReplicaId(1)),
+        Some(Lsn(4)),
+        "caught up after replay"
+    );
 }
 
 #[test]
@@ -67,7 +75,11 @@ fn reports_are_stale_and_stale_high_after_a_restore() {
     let reported = c.view().replica(ReplicaId(1)).unwrap().last_report.unwrap();
     assert_eq!((reported.lsn, reported.at), (Lsn(1), 10_000));
     c.advance_to(10_200);
-    assert_eq!(c.applied_lsn(ReplicaId(1)), Some(Lsn(0)), "restored to before the write");
+    assert_eq!(
+        c.applied_lsn(ReplicaId(1)),
+        Some(Lsn(0)),
+        "restored to before the write"
+    );
     let view = c.view();
     assert_eq!(
         view.replica(ReplicaId(1)).unwrap().reported_lsn(),
@@ -87,7 +99,11 @@ fn conditional_read_is_refused_by_a_stale_replica_in_one_round_trip() {
     let mut c = cluster(vec![1_000], vec![]);
     let lsn = write_at(&mut c, 100);
     c.advance_to(200);
-    let exec = c.execute(&ReadPlan::new().replica_at_least(ReplicaId(1), lsn).primary());
+    let exec = c.execute(
+        &ReadPlan::new()
+            .replica_at_least(ReplicaId(1), lsn)
+            .primary(),
+    );
     assert_eq!(
         exec.attempts[0].outcome,
         AttemptOutcome::TooStale {
@@ -98,7 +114,10 @@ fn conditional_read_is_refused_by_a_stale_replica_in_one_round_trip() {
     assert_eq!(exec.served, Some((NodeId::Primary, lsn)));
     assert_eq!((exec.round_trips, exec.latency_ms), (2, 2));
     let unconditional = c.execute(&ReadPlan::new().replica(ReplicaId(1)));
-    assert_eq!(unconditional.served, Some((NodeId::Replica(ReplicaId(1)), Lsn(0))));
+    assert_eq!(
+        unconditional.served,
+        Some((NodeId::Replica(ReplicaId(1)), Lsn(0)))
+    );
 }
 
 #[test]
@@ -108,14 +127,20 @@ fn crashed_replica_is_unreachable_and_detector_lags() {
     };
     let mut c = cluster(vec![0], vec![fault(1_000, 1, crash)]);
     c.advance_to(1_500);
-    assert!(c.view().replica(ReplicaId(1)).unwrap().is_up(), "not noticed yet");
+    assert!(
+        c.view().replica(ReplicaId(1)).unwrap().is_up(),
+        "not noticed yet"
+    );
     let exec = c.execute(&ReadPlan::new().replica(ReplicaId(1)));
     assert_eq!(exec.served, None);
     assert_eq!(exec.latency_ms, c.spec().timeout_ms);
     c.advance_to(2_000);
     assert!(!c.view().replica(ReplicaId(1)).unwrap().is_up());
     c.advance_to(6_500);
-    assert!(!c.view().replica(ReplicaId(1)).unwrap().is_up(), "restart not noticed yet");
+    assert!(
+        !c.view().replica(ReplicaId(1)).unwrap().is_up(),
+        "restart not noticed yet"
+    );
     c.advance_to(7_000);
     assert!(c.view().replica(ReplicaId(1)).unwrap().is_up());
 }
@@ -144,7 +169,11 @@ fn growth_makes_lag_grow_and_never_unapplies() {
     write_at(&mut c, 500);
     let lsn = write_at(&mut c, 2_000);
     c.advance_to(30_000);
-    assert_eq!(c.applied_lsn(ReplicaId(1)), Some(Lsn(1)), "the horizon stopped at t=1000");
+    assert_eq!(
+        c.applied_lsn(ReplicaId(1)),
+        Some(Lsn(1)),
+        "the horizon stopped at t=1000"
+    );
     c.advance_to(61_000);
     assert_eq!(c.applied_lsn(ReplicaId(1)), Some(lsn));
 }
@@ -163,7 +192,11 @@ fn added_replica_appears_in_the_view_when_it_joins() {
     assert_eq!(c.applied_lsn(ReplicaId(2)), None);
     c.advance_to(5_000);
     assert_eq!(c.view().replicas().len(), 2);
-    assert_eq!(c.applied_lsn(ReplicaId(2)), Some(Lsn(0)), "snapshot predates the write");
+    assert_eq!(
+        c.applied_lsn(ReplicaId(2)),
+        Some(Lsn(0)),
+        "snapshot predates the write"
+    );
     c.advance_to(6_000);
     assert_eq!(c.applied_lsn(ReplicaId(2)), Some(Lsn(1)));
 }

@@ -1,0 +1,52 @@
+//! Checkers: pure functions over a recorded [`History`](crate::history::History), each
+//! named after the guarantee it checks, with the definitions of Terry et al., "Session
+//! Guarantees for Weakly Consistent Replicated Data" (1994), and DDIA ch. 5.
+//!
+//! A violation explains itself in words a learner understands: who, what they wrote,
+//! what they read, which node served it and how far that node had got.
+
+mod read_your_writes;
+
+pub use read_your_writes::read_your_writes;
+
+use crate::model::{Millis, NodeId};
+use serde::Serialize;
+use std::fmt;
+
+/// The guarantees the checkers know.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Guarantee {
+    /// A read includes every write its own session had acknowledged before the read
+    /// began (Terry et al.: "read your writes"; DDIA: read-after-write consistency).
+    ReadYourWrites,
+}
+
+impl Guarantee {
+    pub fn name(self) -> &'static str {
+        match self {
+            Guarantee::ReadYourWrites => "read-your-writes",
+        }
+    }
+}
+
+impl fmt::Display for Guarantee {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// One violation of a guarantee, with the operations involved.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Violation {
+    pub guarantee: Guarantee,
+    /// When the violating operation began.
+    pub at_ms: Millis,
+    pub user: String,
+    /// The node that served the violating read, if any.
+    pub node: Option<NodeId>,
+    /// Operation numbers involved, earliest first (e.g. the write, then the read).
+    pub operations: Vec<usize>,
+    /// The explanation, in plain words.
+    pub explanation: String,
+}

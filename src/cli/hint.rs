@@ -1,0 +1,88 @@
+//! `hint <kata>`: the next hint, progressively.
+
+use super::{EXIT_PASS, EXIT_USAGE, find};
+use crate::katas::Registry;
+use crate::progress;
+use colored::Colorize;
+use std::path::Path;
+use std::process::ExitCode;
+
+pub fn hint(
+    registry: &Registry,
+    root: &Path,
+    name: &str,
+    number: Option<usize>,
+    all: bool,
+) -> ExitCode {
+    let kata = match find(registry, name) {
+        Ok(k) => k,
+        Err(code) => return code,
+    };
+    let hints = kata.info().hints;
+    let show = |i: usize| {
+        println!(
+            "{} {}\n{}\n",
+            format!("Hint {} of {}", i + 1, hints.len()).bold(),
+            format!("({name})").dimmed(),
+            textwrap(hints[i])
+        );
+    };
+    if all {
+        (0..hints.len()).for_each(show);
+        return ExitCode::from(EXIT_PASS);
+    }
+    if let Some(n) = number {
+        if n == 0 || n > hints.len() {
+            eprintln!("error: {name} has hints 1 to {}.", hints.len());
+            return ExitCode::from(EXIT_USAGE);
+        }
+        show(n - 1);
+        return ExitCode::from(EXIT_PASS);
+    }
+    let file = progress::path(root);
+    let (mut state, warning) = progress::load(&file);
+    if let Some(w) = warning {
+        eprintln!("warning: {w}");
+    }
+    let seen = state.hints_seen.get(name).copied().unwrap_or(0);
+    let next = seen.min(hints.len() - 1);
+    show(next);
+    if next + 1 < hints.len() {
+        println!(
+            "{}",
+            format!("Run it again for hint {}.", next + 2).dimmed()
+        );
+    } else {
+        println!(
+            "{}",
+            "That was the last hint. `hint <kata> N` shows any of them again.".dimmed()
+        );
+    }
+    state.hints_seen.insert(name.to_string(), next + 1);
+    if let Err(e) = progress::save(&file, &state) {
+        eprintln!(
+            "warning: could not save hint progress to {}: {e}",
+            file.display()
+        );
+    }
+    ExitCode::from(EXIT_PASS)
+}
+
+/// Wraps prose at 88 columns.
+fn textwrap(text: &str) -> String {
+    let mut out = String::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.len() + word.len() + 1 > 88 {
+            out.push_str(&line);
+            out.push('\n');
+            line.clear();
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    out.push_str(&line);
+    out
+}

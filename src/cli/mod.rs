@@ -1,0 +1,174 @@
+//! The command line: argument parsing and dispatch. Each command lives in its own
+//! module and returns an [`ExitCode`]; nothing deeper calls `process::exit`.
+//!
+//! Exit codes: 0 pass, 1 fail or not implemented, 2 usage or input error.
+
+mod grade;
+mod hint;
+mod kata;
+
+use crate::grader::{DEFAULT_RANDOM_SCENARIOS, INSTRUCTOR, Target};
+use crate::katas::{KataRunner, Registry};
+use crate::term::{self, ColorChoice};
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+/// Exit code for a pass.
+pub const EXIT_PASS: u8 = 0;
+/// Exit code for a failure, or code that is not implemented yet.
+pub const EXIT_FAIL: u8 = 1;
+/// Exit code for bad usage or bad input (unknown kata, malformed scenario file).
+pub const EXIT_USAGE: u8 = 2;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "replication-katas",
+    version,
+    about = "Katas on replicated databases: write the routing and failover logic, then watch \
+             adversarial replication-lag scenarios attack it.",
+    after_help = "Start with `cargo run -- kata list`."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+    /// When to color the output.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// List the katas or show one.
+    #[command(subcommand)]
+    Kata(KataCommand),
+    /// Grade an implementation against the curated and random scenarios.
+    Grade(GradeArgs),
+    /// Show the next hint for a kata (or a given one).
+    Hint {
+        /// The kata, e.g. quickpost.
+        kata: String,
+        /// Show this hint (1-based) instead of the next one.
+        number: Option<usize>,
+        /// Show every hint.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Re-run one scenario and print every step, with each routing decision.
+    Replay(ReplayArgs),
+}
+
+#[derive(Debug, Subcommand)]
+enum KataCommand {
+    /// Every kata, with its topic and your status.
+    List,
+    /// A kata's story, the file to edit and what to implement.
+    Show { kata: String },
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+enum Format {
+    #[default]
+    Human,
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+struct Implementation {
+    /// Grade a solution from solutions/ instead of your kata file: the instructor's
+    /// (no value) or a naive strategy by name.
+    #[arg(long, num_args = 0..=1, default_missing_value = INSTRUCTOR, value_name = "NAME")]
+    solution: Option<String>,
+    /// Also load the scenario files (*.yaml) of this directory.
+    #[arg(long, value_name = "DIR")]
+    scenarios: Option<PathBuf>,
+}
+
+impl Implementation {
+    fn target(&self) -> Target {
+        match &self.solution {
+            Some(name) => Target::Solution(name.clone()),
+            None => Target::Learner,
+        }
+    }
+}
+
+#[derive(Debug, clap::Args)]
+struct GradeArgs {
+    /// The kata, e.g. quickpost.
+    kata: String,
+    #[command(flatten)]
+    implementation: Implementation,
+    /// Seed for the random scenarios and the simulation; a fresh one by default.
+    #[arg(long)]
+    seed: Option<u64>,
+    /// How many random scenarios to add to the curated ones.
+    #[arg(long, default_value_t = DEFAULT_RANDOM_SCENARIOS, value_name = "N")]
+    random: usize,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Measure grading time (printed to stderr; in JSON as stats.elapsed_ms). Off by
+    /// default so that the same seed gives the same bytes.
+    #[arg(long)]
+    timings: bool,
+    /// How long one call into the graded code may take before it counts as a hang.
+    #[arg(long, default_value_t = 2_000, value_name = "MS")]
+    hang_limit_ms: u64,
+}
+
+#[derive(Debug, clap::Args)]
+struct ReplayArgs {
+    kata: String,
+    /// The scenario's name: a curated one, or random-N.
+    #[arg(long)]
+    scenario: String,
+    /// The seed of the grade that failed.
+    #[arg(long)]
+    seed: u64,
+    #[command(flatten)]
+    implementation: Implementation,
+    #[arg(long, default_value_t = 2_000, value_name = "MS")]
+    hang_limit_ms: u64,
+}
+
+const UNKNOWN_KATA: &str = "error: there is no kata named `{name}`.\nThe katas are: {list}.\n\
+See them with `cargo run -- kata list`.";
+
+/// Finds a kata or explains which ones exist.
+fn find<'r>(registry: &'r Registry, name: &str) -> Result<&'r dyn KataRunner, ExitCode> {
+    registry.find(name).ok_or_else(|| {
+        eprintln!(
+            "{}",
+            UNKNOWN_KATA
+                .replace("{name}", name)
+                .replace("{list}", &registry.names().join(", "))
+        );
+        ExitCode::from(EXIT_USAGE)
+    })
+}
+
+/// Runs the command line. `root` is the repository root (where `katas/` lives).
+pub fn run(registry: Registry, root: PathBuf) -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() {
+                EXIT_USAGE
+            } else {
+                EXIT_PASS
+            });
+        }
+    };
+    term::apply(cli.color);
+    let registry = Arc::new(registry);
+    match cli.command {
+        Command::Kata(KataCommand::List) => kata::list(&registry),
+        Command::Kata(KataCommand::Show { kata }) => kata::show(&registry, &kata),
+        Command::Grade(args) => grade::grade(registry, args),
+        Command::Replay(args) => grade::replay(registry, args),
+        Command::Hint { kata, number, all } => hint::hint(&registry, &root, &kata, number, all),
+    }
+}

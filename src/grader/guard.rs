@@ -1,0 +1,251 @@
+//! Calling untrusted learner code.
+//!
+//! The learner's router is ordinary Rust compiled into the binary, so it can panic
+//! (`todo!()` is a panic), loop forever, or be slow. Every call goes through a
+//! [`Guard`], which turns a panic into a [`LearnerFault`] naming the function, the
+//! message and the source location, and lets a watchdog on another thread notice a
+//! call that never returns. The grader never crashes because of learner code.
+
+use serde::Serialize;
+use std::cell::{Cell, RefCell};
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex, Once};
+use std::time::{Duration, Instant};
+
+/// Why the learner's code could not be graded.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum LearnerFault {
+    /// A `todo!()` was reached: the function is still the shipped skeleton.
+    NotImplemented { function: String, location: String },
+    /// The code panicked.
+    Panicked {
+        function: String,
+        message: String,
+        location: String,
+    },
+    /// A call did not return within the limit.
+    Hung { function: String, limit_ms: u64 },
+}
+
+impl LearnerFault {
+    pub fn is_not_implemented(&self) -> bool {
+        matches!(self, LearnerFault::NotImplemented { .. })
+    }
+}
+
+thread_local! {
+    static IN_LEARNER_CALL: Cell<bool> = const { Cell::new(false) };
+    static LAST_PANIC: RefCell<Option<(String, String)>> = const { RefCell::new(None) };
+}
+
+static HOOK: Once = Once::new();
+
+/// Installs (once per process) a panic hook that stays silent for panics inside learner
+/// calls — they are reported properly instead — and defers to the previous hook for
+/// everything else.
+fn install_hook() {
+    HOOK.call_once(|| {
+        let previous = panic::take_hook();
+        panic::set_hook(Box::new(move |info| {
+            if IN_LEARNER_CALL.with(Cell::get) {
+                let message = if let Some(s) = info.payload().downcast_ref::<&str>() {
+                    (*s).to_string()
+                } else if let Some(s) = info.payload().downcast_ref::<String>() {
+                    s.clone()
+                } else {
+                    "(a panic without a message)".to_string()
+                };
+                let location = info
+                    .location()
+                    .map(|l| format!("{}:{}:{}", tidy_path(l.file()), l.line(), l.column()))
+                    .unwrap_or_else(|| "unknown location".to_string());
+                LAST_PANIC.with(|p| *p.borrow_mut() = Some((message, location)));
+            } else {
+                previous(info);
+            }
+        }));
+    });
+}
+
+/// `src/../katas/quickpost.rs` → `katas/quickpost.rs`: the path the learner edits.
+fn tidy_path(file: &str) -> String {
+    let file = file.replace('\\', "/");
+    match file.find("katas/") {
+        Some(i) if file[..i].ends_with("../") || i == 0 => file[i..].to_string(),
+        _ => match file.find("solutions/") {
+            Some(i) => file[i..].to_string(),
+            None => file,
+        },
+    }
+}
+
+/// Shared between the grading thread and its watchdog.
+#[derive(Debug, Default)]
+struct CallState {
+    calls: AtomicU64,
+    in_call: AtomicBool,
+    function: Mutex<&'static str>,
+}
+
+/// Wraps every call into learner code. Cheap: two atomic stores and a thread-local
+/// flag per call; no allocation unless the call panics.
+#[derive(Clone, Debug, Default)]
+pub struct Guard {
+    state: Arc<CallState>,
+}
+
+impl Guard {
+    pub fn new() -> Self {
+        install_hook();
+        Guard::default()
+    }
+
+    /// Calls `f`, which runs learner code in `function` (e.g.
+    /// `"ReadYourWritesRouter::route_read"`).
+    pub fn call<T>(
+        &self,
+        function: &'static str,
+        f: impl FnOnce() -> T,
+    ) -> Result<T, LearnerFault> {
+        install_hook();
+        if let Ok(mut name) = self.state.function.try_lock() {
+            *name = function;
+        }
+        self.state.calls.fetch_add(1, Ordering::Relaxed);
+        self.state.in_call.store(true, Ordering::Release);
+        IN_LEARNER_CALL.with(|c| c.set(true));
+        let result = panic::catch_unwind(AssertUnwindSafe(f));
+        IN_LEARNER_CALL.with(|c| c.set(false));
+        self.state.in_call.store(false, Ordering::Release);
+        result.map_err(|_| {
+            let (message, location) = LAST_PANIC
+                .with(|p| p.borrow_mut().take())
+                .unwrap_or_else(|| ("(no message)".into(), "unknown location".into()));
+            if message.starts_with("not yet implemented") || message.starts_with("not implemented")
+            {
+                LearnerFault::NotImplemented {
+                    function: function.to_string(),
+                    location,
+                }
+            } else {
+                LearnerFault::Panicked {
+                    function: function.to_string(),
+                    message,
+                    location,
+                }
+            }
+        })
+    }
+}
+
+/// Runs `work` on a separate thread and watches it: if one learner call stays inside
+/// learner code for longer than `limit`, gives up and reports a hang. The stuck thread
+/// cannot be killed; it is left behind, and the process exits normally when the CLI
+/// returns.
+pub fn run_watched<T: Send + 'static>(
+    limit: Duration,
+    work: impl FnOnce(Guard) -> T + Send + 'static,
+) -> Result<T, LearnerFault> {
+    let guard = Guard::new();
+    let state = Arc::clone(&guard.state);
+    let (tx, rx) = mpsc::channel();
+    std::thread::Builder::new()
+        .name("grader".into())
+        .stack_size(16 << 20)
+        .spawn(move || {
+            let _ = tx.send(work(guard));
+        })
+        .expect("spawning the grading thread");
+    let tick = (limit / 10).clamp(Duration::from_millis(5), Duration::from_millis(100));
+    let mut last_calls = u64::MAX;
+    let mut since = Instant::now();
+    loop {
+        match rx.recv_timeout(tick) {
+            Ok(result) => return Ok(result),
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                // The grading thread itself panicked: a harness bug, not the learner's.
+                panic!("the grading thread stopped without a result");
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                let calls = state.calls.load(Ordering::Relaxed);
+                if calls != last_calls || !state.in_call.load(Ordering::Acquire) {
+                    last_calls = calls;
+                    since = Instant::now();
+                } else if since.elapsed() >= limit {
+                    let function = state.function.lock().map(|f| *f).unwrap_or("?");
+                    return Err(LearnerFault::Hung {
+                        function: function.to_string(),
+                        limit_ms: limit.as_millis() as u64,
+                    });
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn todo_is_not_implemented_with_location() {
+        let g = Guard::new();
+        let r: Result<u32, _> = g.call("Router::route_read", || todo!());
+        match r {
+            Err(LearnerFault::NotImplemented { function, location }) => {
+                assert_eq!(function, "Router::route_read");
+                assert!(location.contains("guard.rs"), "{location}");
+            }
+            other => panic!("expected not implemented, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn panic_message_is_kept() {
+        let g = Guard::new();
+        let r: Result<u32, _> = g.call("f", || panic!("index {} out of range", 9));
+        assert!(
+            matches!(r, Err(LearnerFault::Panicked { message, .. }) if message == "index 9 out of range")
+        );
+        assert_eq!(g.call("f", || 5), Ok(5));
+    }
+
+    #[test]
+    fn a_call_that_never_returns_is_a_hang() {
+        let r = run_watched(Duration::from_millis(100), |g| {
+            g.call("Router::route_read", || {
+                loop {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+            })
+        });
+        assert!(
+            matches!(r, Err(LearnerFault::Hung { function, .. }) if function == "Router::route_read")
+        );
+    }
+
+    #[test]
+    fn many_quick_calls_are_not_a_hang() {
+        let r = run_watched(Duration::from_millis(50), |g| {
+            for _ in 0..20 {
+                g.call("f", || std::thread::sleep(Duration::from_millis(10)))
+                    .unwrap();
+            }
+            7
+        });
+        assert_eq!(r, Ok(7));
+    }
+
+    #[test]
+    fn paths_name_the_file_the_learner_edits() {
+        assert_eq!(tidy_path("src/../katas/quickpost.rs"), "katas/quickpost.rs");
+        assert_eq!(tidy_path("katas/quickpost.rs"), "katas/quickpost.rs");
+        assert_eq!(
+            tidy_path("src/../solutions/quickpost.rs"),
+            "solutions/quickpost.rs"
+        );
+    }
+}

@@ -1,0 +1,411 @@
+//! The grader: runs an implementation against every curated scenario and a random
+//! batch, applies the checkers and budgets, and builds the report.
+//!
+//! It is generic over [`Kata`]: nothing here knows about QuickPost or any other kata,
+//! so adding a kata never edits this file.
+
+mod guard;
+
+pub use crate::report::{GradeReport, ReplayReport};
+pub use guard::{Guard, LearnerFault, run_watched};
+
+use crate::katas::{Kata, KataEntry, KataScenario, ScenarioRun};
+use crate::report::{
+    Counterexample, MAX_LISTED_VIOLATIONS, ScenarioResult, Source, Stats, TraceEvent, Verdict,
+};
+use crate::scenario::{self, ScenarioError};
+use std::path::PathBuf;
+use thiserror::Error;
+
+/// Random scenarios per grade unless `--random N` says otherwise.
+pub const DEFAULT_RANDOM_SCENARIOS: usize = 500;
+
+/// The name given to the reference solution.
+pub const INSTRUCTOR: &str = "instructor";
+
+/// Whose code to grade.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// The learner's file in `katas/`.
+    Learner,
+    /// A solution from `solutions/`: `instructor` or a naive strategy's name.
+    Solution(String),
+}
+
+/// What to grade, and how.
+#[derive(Clone, Debug)]
+pub struct GradeRequest {
+    pub target: Target,
+    pub seed: u64,
+    /// Random scenarios to add to the curated ones.
+    pub random: usize,
+    /// Extra scenario files; a file with the name of a curated scenario replaces it.
+    pub scenario_dir: Option<PathBuf>,
+}
+
+impl GradeRequest {
+    pub fn new(target: Target, seed: u64) -> Self {
+        GradeRequest {
+            target,
+            seed,
+            random: DEFAULT_RANDOM_SCENARIOS,
+            scenario_dir: None,
+        }
+    }
+}
+
+/// Grading could not start: bad input from the command line or a scenario file.
+#[derive(Debug, Error, PartialEq, Eq)]
+pub enum GradeError {
+    #[error(transparent)]
+    Scenario(#[from] ScenarioError),
+    #[error("{kata} has no solution named `{name}`; the solutions are: {available}")]
+    UnknownSolution {
+        kata: &'static str,
+        name: String,
+        available: String,
+    },
+    #[error(
+        "{kata} has no scenario named `{name}`; curated ones are: {available} (random ones are \
+         named random-0, random-1, …)"
+    )]
+    UnknownScenario {
+        kata: &'static str,
+        name: String,
+        available: String,
+    },
+}
+
+type Make<K> = fn() -> Box<<K as Kata>::Subject>;
+
+fn implementation<K: Kata>(
+    entry: &KataEntry<K>,
+    target: &Target,
+) -> Result<(String, Make<K>), GradeError> {
+    match target {
+        Target::Learner => Ok(("learner".to_string(), entry.learner)),
+        Target::Solution(name) => entry
+            .solutions
+            .iter()
+            .find(|s| s.name == name)
+            .map(|s| (s.name.to_string(), s.make))
+            .ok_or_else(|| GradeError::UnknownSolution {
+                kata: entry.kata.info().name,
+                name: name.clone(),
+                available: entry
+                    .solutions
+                    .iter()
+                    .map(|s| s.name)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            }),
+    }
+}
+
+/// The curated scenarios (embedded), with those of `--scenarios DIR` added or
+/// replacing same-named ones; each validated.
+fn curated<K: Kata>(
+    kata: &K,
+    dir: Option<&PathBuf>,
+) -> Result<Vec<(Source, K::Scenario)>, GradeError> {
+    let name = kata.info().name;
+    let mut out: Vec<(Source, K::Scenario)> = Vec::new();
+    let mut add = |source: Source, path: &str, text: &str| -> Result<(), GradeError> {
+        let Some(s) = scenario::parse::<K::Scenario>(path, text, name)? else {
+            return Ok(());
+        };
+        kata.validate(&s)
+            .map_err(|message| ScenarioError::Invalid {
+                path: path.to_string(),
+                message,
+            })?;
+        if s.name().starts_with("random-") {
+            return Err(ScenarioError::Invalid {
+                path: path.to_string(),
+                message: "names starting with `random-` are reserved for random scenarios".into(),
+            }
+            .into());
+        }
+        match out.iter_mut().find(|(_, o)| o.name() == s.name()) {
+            Some(slot) if matches!(source, Source::File(_)) => *slot = (source, s),
+            Some(_) => {
+                return Err(ScenarioError::Invalid {
+                    path: path.to_string(),
+                    message: format!("another scenario is already named `{}`", s.name()),
+                }
+                .into());
+            }
+            None => out.push((source, s)),
+        }
+        Ok(())
+    };
+    for (path, text) in scenario::embedded(name) {
+        add(Source::Curated, path, text)?;
+    }
+    if let Some(dir) = dir {
+        for (path, text) in scenario::read_dir(dir)? {
+            add(Source::File(path.clone()), &path, &text)?;
+        }
+    }
+    Ok(out)
+}
+
+/// Seeds each scenario from the grade's seed and the scenario's name, so a scenario
+/// behaves the same whether it is graded in a batch or replayed alone.
+pub fn scenario_seed(seed: u64, name: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in name.bytes() {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    splitmix64(seed ^ h)
+}
+
+/// SplitMix64, the standard way to derive well-spread seeds from related inputs.
+pub fn splitmix64(x: u64) -> u64 {
+    let mut z = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+fn result_of(name: String, source: Source, run: &ScenarioRun) -> ScenarioResult {
+    let pass = run.violations.is_empty() && run.budgets.iter().all(|b| b.met);
+    ScenarioResult {
+        name,
+        source,
+        verdict: if pass { Verdict::Pass } else { Verdict::Fail },
+        violations: run
+            .violations
+            .iter()
+            .take(MAX_LISTED_VIOLATIONS)
+            .cloned()
+            .collect(),
+        violation_count: run.violations.len(),
+        metrics: run.metrics.clone(),
+        budgets: run.budgets.clone(),
+        events: run.events,
+    }
+}
+
+fn run_one<K: Kata>(
+    kata: &K,
+    make: Make<K>,
+    scenario: &K::Scenario,
+    seed: u64,
+    guard: &Guard,
+    trace: bool,
+) -> Result<ScenarioRun, LearnerFault> {
+    let mut subject = guard.call(kata.info().constructor, make)?;
+    kata.run(
+        scenario,
+        &mut *subject,
+        scenario_seed(seed, scenario.name()),
+        guard,
+        trace,
+    )
+}
+
+/// Grades one implementation of one kata.
+pub fn grade<K: Kata>(
+    entry: &KataEntry<K>,
+    request: &GradeRequest,
+    guard: &Guard,
+) -> Result<GradeReport, GradeError> {
+    let kata = &entry.kata;
+    let info = kata.info();
+    let (implementation, make) = implementation(entry, &request.target)?;
+    let curated = curated(kata, request.scenario_dir.as_ref())?;
+
+    let mut results = Vec::with_capacity(curated.len() + request.random);
+    let mut events = 0;
+    let mut fault = None;
+    let random =
+        (0..request.random).map(|i| (Source::Random, kata.random_scenario(request.seed, i)));
+    for (source, scenario) in curated.into_iter().chain(random) {
+        match run_one(kata, make, &scenario, request.seed, guard, false) {
+            Ok(run) => {
+                events += run.events;
+                results.push(result_of(scenario.name().to_string(), source, &run));
+            }
+            Err(f) => {
+                fault = Some(f);
+                break;
+            }
+        }
+    }
+
+    let verdict = match &fault {
+        Some(f) if f.is_not_implemented() => Verdict::NotImplemented,
+        Some(_) => Verdict::Fail,
+        None if results.iter().all(|r| r.verdict == Verdict::Pass) => Verdict::Pass,
+        None => Verdict::Fail,
+    };
+    let counterexample = match (&fault, results.iter().find(|r| r.verdict == Verdict::Fail)) {
+        (None, Some(failed)) => Some(counterexample(
+            entry,
+            request,
+            make,
+            &implementation,
+            failed,
+            guard,
+        )?),
+        _ => None,
+    };
+    Ok(GradeReport {
+        kata: info.name,
+        topic: info.topic,
+        file: matches!(request.target, Target::Learner).then_some(info.file),
+        implementation,
+        verdict,
+        seed: request.seed,
+        stats: Stats {
+            scenarios: results.len(),
+            events,
+            elapsed_ms: None,
+        },
+        scenarios: results,
+        learner_fault: fault,
+        counterexample,
+    })
+}
+
+/// Finds a scenario by name: curated, from `--scenarios DIR`, or `random-N`.
+fn find_scenario<K: Kata>(
+    kata: &K,
+    request: &GradeRequest,
+    name: &str,
+) -> Result<(Source, K::Scenario), GradeError> {
+    if let Some(i) = name.strip_prefix("random-").and_then(|n| n.parse().ok()) {
+        return Ok((Source::Random, kata.random_scenario(request.seed, i)));
+    }
+    let curated = curated(kata, request.scenario_dir.as_ref())?;
+    let available = curated
+        .iter()
+        .map(|(_, s)| s.name().to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    curated
+        .into_iter()
+        .find(|(_, s)| s.name() == name)
+        .ok_or_else(|| GradeError::UnknownScenario {
+            kata: kata.info().name,
+            name: name.to_string(),
+            available,
+        })
+}
+
+/// The command that replays one scenario of this grade.
+pub fn replay_command(kata: &str, request: &GradeRequest, scenario: &str) -> String {
+    let mut cmd = format!(
+        "cargo run -- replay {kata} --scenario {scenario} --seed {}",
+        request.seed
+    );
+    if let Target::Solution(name) = &request.target {
+        cmd.push_str(" --solution ");
+        cmd.push_str(name);
+    }
+    if let Some(dir) = &request.scenario_dir {
+        cmd.push_str(&format!(" --scenarios {}", dir.display()));
+    }
+    cmd
+}
+
+fn counterexample<K: Kata>(
+    entry: &KataEntry<K>,
+    request: &GradeRequest,
+    make: Make<K>,
+    _implementation: &str,
+    failed: &ScenarioResult,
+    guard: &Guard,
+) -> Result<Counterexample, GradeError> {
+    let kata = &entry.kata;
+    let (_, scenario) = find_scenario(kata, request, &failed.name)?;
+    let trace = run_one(kata, make, &scenario, request.seed, guard, true)
+        .map(|r| r.trace)
+        .unwrap_or_default();
+    let (guarantee, explanation, events) = match failed.violations.first() {
+        Some(v) => (
+            v.guarantee.name().to_string(),
+            v.explanation.clone(),
+            focus(&trace, Some(&v.user), v.at_ms),
+        ),
+        None => {
+            let budget = failed
+                .missed_budgets()
+                .next()
+                .expect("a failed scenario has a violation or a missed budget");
+            (
+                budget.metric.to_string(),
+                budget.describe(),
+                focus(&trace, None, u64::MAX),
+            )
+        }
+    };
+    Ok(Counterexample {
+        scenario: failed.name.clone(),
+        guarantee,
+        explanation,
+        events,
+        replay: replay_command(kata.info().name, request, &failed.name),
+    })
+}
+
+/// The events that explain a failure: cluster events and the user's own operations,
+/// up to the violating one. Capped so a report stays readable; `replay` shows all.
+fn focus(trace: &[TraceEvent], user: Option<&str>, until: u64) -> Vec<String> {
+    const MAX_EVENTS: usize = 40;
+    let relevant: Vec<&TraceEvent> = trace
+        .iter()
+        .filter(|e| e.at <= until)
+        .filter(|e| match (user, &e.user) {
+            (Some(u), Some(eu)) => u == eu,
+            (_, None) => true,
+            (None, Some(_)) => true,
+        })
+        .collect();
+    let skip = relevant.len().saturating_sub(MAX_EVENTS);
+    let mut lines: Vec<String> = Vec::new();
+    if skip > 0 {
+        lines.push(format!("… {skip} earlier events (see replay)"));
+    }
+    lines.extend(relevant[skip..].iter().map(|e| e.line()));
+    lines
+}
+
+/// Runs one scenario with a full trace.
+pub fn replay<K: Kata>(
+    entry: &KataEntry<K>,
+    request: &GradeRequest,
+    name: &str,
+    guard: &Guard,
+) -> Result<ReplayReport, GradeError> {
+    let kata = &entry.kata;
+    let (implementation, make) = implementation(entry, &request.target)?;
+    let (source, scenario) = find_scenario(kata, request, name)?;
+    let (result, trace, learner_fault) =
+        match run_one(kata, make, &scenario, request.seed, guard, true) {
+            Ok(run) => (
+                result_of(name.to_string(), source, &run),
+                run.trace.clone(),
+                None,
+            ),
+            Err(f) => {
+                let verdict = if f.is_not_implemented() {
+                    Verdict::NotImplemented
+                } else {
+                    Verdict::Fail
+                };
+                let mut r = result_of(name.to_string(), source, &ScenarioRun::default());
+                r.verdict = verdict;
+                (r, Vec::new(), Some(f))
+            }
+        };
+    Ok(ReplayReport {
+        kata: kata.info().name,
+        implementation,
+        seed: request.seed,
+        result,
+        trace,
+        learner_fault,
+    })
+}

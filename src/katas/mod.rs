@@ -1,0 +1,179 @@
+//! The katas, and what makes something a kata.
+//!
+//! A kata is a [`Kata`] implementation (its story, hints, scenario schema, random
+//! scenario generator and the driver that runs a scenario against the learner's code),
+//! plus files outside `src/`: the skeleton in `katas/`, the solutions in `solutions/`
+//! and the curated scenarios in `scenarios/<kata>/`. The grader core only ever sees the
+//! [`Kata`] trait, so adding a kata adds files and one registry entry in `main.rs`.
+
+pub mod quickpost;
+
+use crate::checkers::Violation;
+use crate::grader::{
+    self, GradeError, GradeReport, GradeRequest, Guard, LearnerFault, ReplayReport,
+};
+use crate::report::{BudgetCheck, Metric, TraceEvent};
+use serde::de::DeserializeOwned;
+
+/// What `kata list`, `kata show` and `hint` print.
+#[derive(Debug)]
+pub struct KataInfo {
+    /// The name used on the command line: `grade quickpost`.
+    pub name: &'static str,
+    /// The app in the story.
+    pub title: &'static str,
+    /// The guarantee or skill the kata teaches.
+    pub topic: &'static str,
+    /// 1 (first kata) to 3.
+    pub difficulty: u8,
+    /// The file the learner edits, relative to the repository root.
+    pub file: &'static str,
+    /// One line for `kata list`.
+    pub summary: &'static str,
+    /// The story, for `kata show`.
+    pub story: &'static str,
+    /// What to implement, one item per function.
+    pub implement: &'static [&'static str],
+    /// Progressive hints: the first nudges, the last nearly gives the design.
+    pub hints: &'static [&'static str],
+    /// What the learner's implementation is constructed with, for error messages.
+    pub constructor: &'static str,
+}
+
+/// One of a kata's reference implementations.
+pub struct Solution<S: ?Sized> {
+    /// `instructor` for the reference solution, otherwise the naive strategy's name.
+    pub name: &'static str,
+    /// For naive strategies: why it fails, in one line.
+    pub flaw: &'static str,
+    pub make: fn() -> Box<S>,
+}
+
+/// A kata's scenario type: deserialized from YAML, validated, named.
+pub trait KataScenario: Clone + DeserializeOwned + Send + Sync + 'static {
+    fn name(&self) -> &str;
+    fn set_name(&mut self, name: String);
+}
+
+/// The result of running one scenario against one implementation.
+#[derive(Clone, Debug, Default)]
+pub struct ScenarioRun {
+    pub violations: Vec<Violation>,
+    pub metrics: Vec<Metric>,
+    pub budgets: Vec<BudgetCheck>,
+    /// Simulated events processed (cluster events and client operations).
+    pub events: u64,
+    /// Everything that happened, in order; only filled when tracing was asked for.
+    pub trace: Vec<TraceEvent>,
+}
+
+/// What a kata provides to the grader core.
+pub trait Kata: Send + Sync + 'static {
+    type Scenario: KataScenario;
+    /// The learner-facing trait object, e.g. `dyn ReadYourWritesRouter`.
+    type Subject: ?Sized + 'static;
+
+    fn info(&self) -> &'static KataInfo;
+
+    /// Checks a scenario's internal consistency (replica numbers exist, times make
+    /// sense). The message tells the scenario author what to fix.
+    fn validate(&self, scenario: &Self::Scenario) -> Result<(), String>;
+
+    /// The `index`-th scenario of a random batch drawn from `seed`, biased towards the
+    /// kata's weak spots.
+    fn random_scenario(&self, seed: u64, index: usize) -> Self::Scenario;
+
+    /// Runs a scenario against an implementation. Learner code must only be called
+    /// through `guard`.
+    fn run(
+        &self,
+        scenario: &Self::Scenario,
+        subject: &mut Self::Subject,
+        seed: u64,
+        guard: &Guard,
+        trace: bool,
+    ) -> Result<ScenarioRun, LearnerFault>;
+}
+
+/// A kata with its implementations: the learner's, the instructor's, the naive ones.
+pub struct KataEntry<K: Kata> {
+    pub kata: K,
+    pub learner: fn() -> Box<K::Subject>,
+    pub solutions: Vec<Solution<K::Subject>>,
+}
+
+/// Names a naive strategy and its flaw, for listings.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SolutionSummary {
+    pub name: &'static str,
+    pub flaw: &'static str,
+}
+
+/// A kata with its type erased, so the CLI can hold katas with different learner
+/// traits in one registry.
+pub trait KataRunner: Send + Sync {
+    fn info(&self) -> &'static KataInfo;
+    fn solutions(&self) -> Vec<SolutionSummary>;
+    fn grade(&self, request: &GradeRequest, guard: &Guard) -> Result<GradeReport, GradeError>;
+    fn replay(
+        &self,
+        request: &GradeRequest,
+        scenario: &str,
+        guard: &Guard,
+    ) -> Result<ReplayReport, GradeError>;
+}
+
+impl<K: Kata> KataRunner for KataEntry<K> {
+    fn info(&self) -> &'static KataInfo {
+        self.kata.info()
+    }
+
+    fn solutions(&self) -> Vec<SolutionSummary> {
+        self.solutions
+            .iter()
+            .map(|s| SolutionSummary {
+                name: s.name,
+                flaw: s.flaw,
+            })
+            .collect()
+    }
+
+    fn grade(&self, request: &GradeRequest, guard: &Guard) -> Result<GradeReport, GradeError> {
+        grader::grade(self, request, guard)
+    }
+
+    fn replay(
+        &self,
+        request: &GradeRequest,
+        scenario: &str,
+        guard: &Guard,
+    ) -> Result<ReplayReport, GradeError> {
+        grader::replay(self, request, scenario, guard)
+    }
+}
+
+/// Every kata the binary knows, in learning order.
+pub struct Registry {
+    katas: Vec<Box<dyn KataRunner>>,
+}
+
+impl Registry {
+    pub fn new(katas: Vec<Box<dyn KataRunner>>) -> Self {
+        Registry { katas }
+    }
+
+    pub fn find(&self, name: &str) -> Option<&dyn KataRunner> {
+        self.katas
+            .iter()
+            .find(|k| k.info().name == name)
+            .map(|k| k.as_ref())
+    }
+
+    pub fn all(&self) -> impl Iterator<Item = &dyn KataRunner> {
+        self.katas.iter().map(|k| k.as_ref())
+    }
+
+    pub fn names(&self) -> Vec<&'static str> {
+        self.all().map(|k| k.info().name).collect()
+    }
+}

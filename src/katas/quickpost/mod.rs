@@ -1,0 +1,82 @@
+//! QuickPost — the read-your-writes kata (SPEC §5.1).
+//!
+//! Files of this kata: the learner's skeleton `katas/quickpost.rs`, the solutions in
+//! `solutions/quickpost*.rs`, the curated scenarios in `scenarios/quickpost/`.
+
+mod api;
+mod driver;
+mod random;
+mod scenario;
+mod text;
+
+pub use api::{ProfileRead, ReadYourWritesRouter, WriteAck};
+pub use scenario::{Budgets, OpKind, OpSpec, QuickPostScenario, Traffic};
+
+use crate::grader::{Guard, LearnerFault};
+use crate::katas::{Kata, KataInfo, ScenarioRun};
+
+/// Everything a QuickPost implementation needs, in one `use`.
+pub mod prelude {
+    pub use super::{ProfileRead, ReadYourWritesRouter, WriteAck};
+    pub use crate::model::{DeviceId, Lsn, Millis, NodeId, ReplicaId, UserId};
+    pub use crate::sim::{ClusterView, Health, PositionReport, ReadPlan, ReplicaView};
+}
+
+static INFO: KataInfo = KataInfo {
+    name: "quickpost",
+    title: "QuickPost",
+    topic: "read-your-writes",
+    difficulty: 1,
+    file: "katas/quickpost.rs",
+    summary: text::SUMMARY,
+    story: text::STORY,
+    implement: text::IMPLEMENT,
+    hints: text::HINTS,
+    constructor: "Router::new",
+};
+
+/// The QuickPost kata.
+pub struct QuickPost;
+
+impl Kata for QuickPost {
+    type Scenario = QuickPostScenario;
+    type Subject = dyn ReadYourWritesRouter;
+
+    fn info(&self) -> &'static KataInfo {
+        &INFO
+    }
+
+    fn validate(&self, scenario: &QuickPostScenario) -> Result<(), String> {
+        scenario::validate(scenario)
+    }
+
+    fn random_scenario(&self, seed: u64, index: usize) -> QuickPostScenario {
+        random::scenario(seed, index)
+    }
+
+    fn run(
+        &self,
+        scenario: &QuickPostScenario,
+        subject: &mut Self::Subject,
+        seed: u64,
+        guard: &Guard,
+        trace: bool,
+    ) -> Result<ScenarioRun, LearnerFault> {
+        driver::run(scenario, subject, seed, guard, trace)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn random_scenarios_are_valid_and_reproducible() {
+        for i in 0..300 {
+            let s = random::scenario(42, i);
+            scenario::validate(&s).unwrap_or_else(|e| panic!("random-{i}: {e}"));
+            assert_eq!(s, random::scenario(42, i));
+        }
+        assert_ne!(random::scenario(42, 0), random::scenario(43, 0));
+    }
+}

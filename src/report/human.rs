@@ -1,0 +1,259 @@
+//! The human rendering of a grade: short lines (under 100 columns), colored when the
+//! terminal allows, and always ending with what to do next.
+
+use super::{GradeReport, ReplayReport, ScenarioResult, Source, Verdict};
+use crate::grader::LearnerFault;
+use colored::Colorize;
+use std::fmt::Write as _;
+
+const NEXT_WHEN_NOT_IMPLEMENTED: &str = "Next: open the file, replace the todo!()s with your code, and grade again. \
+Stuck? `cargo run -- hint {kata}` shows the next hint.";
+
+const NEXT_WHEN_PANICKED: &str = "Your code panicked, so the grade stopped there. Fix the panic (the \
+location above points at it) and grade again.";
+
+const NEXT_WHEN_HUNG: &str = "A call into your code did not return. Look for a loop that never ends \
+(a `while` whose condition never changes, a retry without a limit).";
+
+const NEXT_WHEN_FAILING: &str = "Replay the failure step by step with the command above; \
+`cargo run -- hint {kata}` if you are stuck.";
+
+const RANDOM_LISTED: usize = 5;
+
+fn mark(v: Verdict) -> colored::ColoredString {
+    match v {
+        Verdict::Pass => "✓".green().bold(),
+        Verdict::Fail => "✗".red().bold(),
+        Verdict::NotImplemented => "…".yellow().bold(),
+    }
+}
+
+/// One line per scenario: what failed, or the headline figures when it passed.
+fn scenario_line(s: &ScenarioResult) -> String {
+    let detail = if s.verdict == Verdict::Pass {
+        s.budgets
+            .iter()
+            .map(|b| {
+                format!(
+                    "{} {}",
+                    b.metric.replace('_', " "),
+                    super::fmt_value(b.actual, b.unit)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" · ")
+    } else {
+        let mut parts: Vec<String> = Vec::new();
+        for g in s.guarantees() {
+            let n = s.violations.iter().filter(|v| v.guarantee == g).count();
+            let n = if s.violation_count > s.violations.len() && s.guarantees().len() == 1 {
+                s.violation_count
+            } else {
+                n
+            };
+            parts.push(format!(
+                "{n} {g} violation{}",
+                if n == 1 { "" } else { "s" }
+            ));
+        }
+        for b in s.missed_budgets() {
+            parts.push(format!(
+                "{} {} over budget {}",
+                b.metric.replace('_', " "),
+                super::fmt_value(b.actual, b.unit),
+                super::fmt_value(b.limit, b.unit)
+            ));
+        }
+        parts.join(" · ")
+    };
+    format!("  {} {:<26} {}", mark(s.verdict), s.name, detail.dimmed())
+}
+
+fn fault_text(fault: &LearnerFault, kata: &str) -> String {
+    match fault {
+        LearnerFault::NotImplemented { function, location } => format!(
+            "{} `{function}` is not implemented yet: it still reaches the todo!() at {location}.\n\n{}",
+            "NOT IMPLEMENTED YET".yellow().bold(),
+            NEXT_WHEN_NOT_IMPLEMENTED.replace("{kata}", kata)
+        ),
+        LearnerFault::Panicked {
+            function,
+            message,
+            location,
+        } => format!(
+            "{} `{function}` panicked at {location}:\n    {message}\n\n{NEXT_WHEN_PANICKED}",
+            "PANICKED".red().bold()
+        ),
+        LearnerFault::Hung { function, limit_ms } => format!(
+            "{} `{function}` did not return within {limit_ms} ms.\n\n{NEXT_WHEN_HUNG}",
+            "HUNG".red().bold()
+        ),
+    }
+}
+
+fn who(report: &GradeReport) -> String {
+    match report.file {
+        Some(file) => format!("your implementation in {file}"),
+        None if report.implementation == crate::grader::INSTRUCTOR => {
+            "the instructor's solution".to_string()
+        }
+        None => format!("the naive strategy `{}`", report.implementation),
+    }
+}
+
+/// Renders a grade for people.
+pub fn grade(report: &GradeReport) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} · {} · grading {} · seed {}",
+        report.kata.bold(),
+        report.topic,
+        who(report),
+        report.seed
+    );
+    if let Some(fault) = &report.learner_fault {
+        let _ = writeln!(out, "\n{}", fault_text(fault, report.kata));
+        return out;
+    }
+
+    let curated: Vec<&ScenarioResult> = report
+        .scenarios
+        .iter()
+        .filter(|s| s.source != Source::Random)
+        .collect();
+    let random: Vec<&ScenarioResult> = report
+        .scenarios
+        .iter()
+        .filter(|s| s.source == Source::Random)
+        .collect();
+    let _ = writeln!(out, "\n{}", "Curated scenarios".bold());
+    for s in &curated {
+        let _ = writeln!(out, "{}", scenario_line(s));
+    }
+    if !random.is_empty() {
+        let failed: Vec<&&ScenarioResult> = random
+            .iter()
+            .filter(|s| s.verdict != Verdict::Pass)
+            .collect();
+        let _ = writeln!(out, "\n{}", "Random scenarios".bold());
+        let summary = format!("{} of {} passed", random.len() - failed.len(), random.len());
+        let verdict = if failed.is_empty() {
+            Verdict::Pass
+        } else {
+            Verdict::Fail
+        };
+        let _ = writeln!(out, "  {} {summary}", mark(verdict));
+        for s in failed.iter().take(RANDOM_LISTED) {
+            let _ = writeln!(out, "{}", scenario_line(s));
+        }
+        if failed.len() > RANDOM_LISTED {
+            let _ = writeln!(out, "    … and {} more", failed.len() - RANDOM_LISTED);
+        }
+    }
+
+    if let Some(c) = &report.counterexample {
+        let _ = writeln!(
+            out,
+            "\n{} {} — {}",
+            "First failure:".bold(),
+            c.scenario,
+            c.guarantee.red().bold()
+        );
+        let _ = writeln!(out, "  {}", c.explanation);
+        if !c.events.is_empty() {
+            let _ = writeln!(out, "\n  What happened:");
+            for e in &c.events {
+                let line = if e.contains('✗') {
+                    e.red().to_string()
+                } else {
+                    e.clone()
+                };
+                let _ = writeln!(out, "    {line}");
+            }
+        }
+        let _ = writeln!(out, "\n  Replay it: {}", c.replay.cyan());
+    }
+
+    let failed = report.failed().count();
+    let total = report.scenarios.len();
+    let _ = writeln!(out);
+    match report.verdict {
+        Verdict::Pass => {
+            let _ = writeln!(
+                out,
+                "{} all {total} scenarios: no violations, every budget met.",
+                "PASS".green().bold()
+            );
+            if report.file.is_some() {
+                let _ = writeln!(
+                    out,
+                    "Well done. Compare your design with the instructor's: solutions/{}.rs",
+                    report.kata
+                );
+            }
+        }
+        _ => {
+            let _ = writeln!(
+                out,
+                "{} {failed} of {total} scenarios failed.",
+                "FAIL".red().bold()
+            );
+            if report.file.is_some() {
+                let _ = writeln!(out, "{}", NEXT_WHEN_FAILING.replace("{kata}", report.kata));
+            }
+        }
+    }
+    out
+}
+
+/// Renders a replay: the whole trace, then the verdict.
+pub fn replay(r: &ReplayReport) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} · replaying {} with `{}` · seed {}\n",
+        r.kata.bold(),
+        r.result.name,
+        r.implementation,
+        r.seed
+    );
+    if let Some(fault) = &r.learner_fault {
+        let _ = writeln!(out, "{}", fault_text(fault, r.kata));
+        return out;
+    }
+    for e in &r.trace {
+        let line = e.line();
+        let _ = if e.violates.is_some() {
+            writeln!(out, "{}", line.red().bold())
+        } else {
+            writeln!(out, "{line}")
+        };
+    }
+    let _ = writeln!(out);
+    for v in &r.result.violations {
+        let _ = writeln!(
+            out,
+            "{} {}",
+            v.guarantee.to_string().red().bold(),
+            v.explanation
+        );
+    }
+    if r.result.violation_count > r.result.violations.len() {
+        let _ = writeln!(out, "… {} violations in all", r.result.violation_count);
+    }
+    for b in &r.result.budgets {
+        let _ = writeln!(
+            out,
+            "{} {}",
+            mark(if b.met { Verdict::Pass } else { Verdict::Fail }),
+            b.describe()
+        );
+    }
+    let verdict = match r.result.verdict {
+        Verdict::Pass => "PASS".green().bold(),
+        _ => "FAIL".red().bold(),
+    };
+    let _ = writeln!(out, "\n{verdict} {}", r.result.name);
+    out
+}

@@ -1,0 +1,301 @@
+//! Grade reports: the data, and its two renderings (human text and JSON).
+//!
+//! The report is plain data built by the grader; rendering is kept apart so the
+//! same result can be shown colored on a terminal, plain in a pipe, or as JSON for an
+//! instructor's tooling. Nothing here reads the clock: the same seed gives the same
+//! bytes. (The one measured figure, `stats.elapsed_ms`, is filled only on request.)
+
+pub mod human;
+pub mod json;
+
+use crate::checkers::{Guarantee, Violation};
+use crate::grader::LearnerFault;
+use crate::model::{Millis, fmt_time};
+use serde::Serialize;
+
+/// The overall or per-scenario outcome.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    Pass,
+    Fail,
+    NotImplemented,
+}
+
+/// How a metric's value reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unit {
+    Count,
+    /// A fraction in 0..=1, shown as a percentage.
+    Share,
+    Millis,
+    /// An average per read.
+    PerRead,
+}
+
+/// One measured quantity of a scenario run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Metric {
+    pub name: &'static str,
+    pub value: f64,
+    pub unit: Unit,
+}
+
+impl Metric {
+    pub fn new(name: &'static str, value: f64, unit: Unit) -> Self {
+        Metric { name, value, unit }
+    }
+
+    /// The value as people read it: `12.5%`, `3`, `41 ms`, `1.25`.
+    pub fn display(&self) -> String {
+        fmt_value(self.value, self.unit)
+    }
+}
+
+pub fn fmt_value(value: f64, unit: Unit) -> String {
+    match unit {
+        Unit::Count => format!("{}", value.round() as i64),
+        Unit::Share => format!("{:.1}%", value * 100.0),
+        Unit::Millis => format!("{:.1} ms", value),
+        Unit::PerRead => format!("{value:.2}"),
+    }
+}
+
+/// Rounds for JSON so that output is short and stable.
+pub(crate) fn round4(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
+}
+
+/// A budget: a metric must not exceed a limit. Correct but wasteful is not a pass.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct BudgetCheck {
+    pub metric: &'static str,
+    #[serde(serialize_with = "ser_round")]
+    pub limit: f64,
+    #[serde(serialize_with = "ser_round")]
+    pub actual: f64,
+    pub met: bool,
+    /// Where the limit comes from, e.g. "unavoidable 6.3% + 15 points of slack".
+    pub basis: String,
+    #[serde(skip)]
+    pub unit: Unit,
+}
+
+fn ser_round<S: serde::Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_f64(round4(*x))
+}
+
+impl BudgetCheck {
+    /// `actual` must be at most `limit`.
+    pub fn at_most(
+        metric: &'static str,
+        actual: f64,
+        limit: f64,
+        unit: Unit,
+        basis: String,
+    ) -> Self {
+        BudgetCheck {
+            metric,
+            limit,
+            actual,
+            met: actual <= limit + 1e-9,
+            basis,
+            unit,
+        }
+    }
+
+    /// "primary read share 100.0% is over its budget of 21.3% by 78.7 points
+    /// (unavoidable 6.3% + 15 points of slack)".
+    pub fn describe(&self) -> String {
+        let by = match self.unit {
+            Unit::Share => format!("{:.1} points", (self.actual - self.limit) * 100.0),
+            u => fmt_value(self.actual - self.limit, u),
+        };
+        let verdict = if self.met {
+            format!("within its budget of {}", fmt_value(self.limit, self.unit))
+        } else {
+            format!(
+                "over its budget of {} by {by}",
+                fmt_value(self.limit, self.unit)
+            )
+        };
+        format!(
+            "{} {} is {verdict} ({})",
+            self.metric.replace('_', " "),
+            fmt_value(self.actual, self.unit),
+            self.basis
+        )
+    }
+}
+
+/// Where a scenario came from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    /// Shipped with the binary.
+    Curated,
+    /// Loaded with `--scenarios DIR`.
+    File(String),
+    /// Drawn by the random generator.
+    Random,
+}
+
+/// One scenario's outcome.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ScenarioResult {
+    pub name: String,
+    pub source: Source,
+    pub verdict: Verdict,
+    /// The first violations (at most [`MAX_LISTED_VIOLATIONS`]).
+    pub violations: Vec<Violation>,
+    pub violation_count: usize,
+    #[serde(serialize_with = "ser_metrics")]
+    pub metrics: Vec<Metric>,
+    pub budgets: Vec<BudgetCheck>,
+    #[serde(skip)]
+    pub events: u64,
+}
+
+/// Reports list this many violations per scenario; the count says how many there were.
+pub const MAX_LISTED_VIOLATIONS: usize = 5;
+
+fn ser_metrics<S: serde::Serializer>(metrics: &[Metric], s: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut map = s.serialize_map(Some(metrics.len()))?;
+    for m in metrics {
+        map.serialize_entry(m.name, &round4(m.value))?;
+    }
+    map.end()
+}
+
+impl ScenarioResult {
+    /// The guarantees violated, in order of first appearance.
+    pub fn guarantees(&self) -> Vec<Guarantee> {
+        let mut out: Vec<Guarantee> = Vec::new();
+        for v in &self.violations {
+            if !out.contains(&v.guarantee) {
+                out.push(v.guarantee);
+            }
+        }
+        out
+    }
+
+    /// Budgets that were not met.
+    pub fn missed_budgets(&self) -> impl Iterator<Item = &BudgetCheck> {
+        self.budgets.iter().filter(|b| !b.met)
+    }
+
+    pub fn metric(&self, name: &str) -> Option<f64> {
+        self.metrics
+            .iter()
+            .find(|m| m.name == name)
+            .map(|m| m.value)
+    }
+}
+
+/// What a lane of the timeline is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Lane {
+    /// A user on a device (the client side).
+    Client { user: String, device: String },
+    /// A cluster node.
+    Node(String),
+}
+
+/// One line of a trace: what happened when, and where.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TraceEvent {
+    pub at: Millis,
+    pub lane: Lane,
+    pub text: String,
+    /// Set on the operation that violated a guarantee.
+    pub violates: Option<Guarantee>,
+    /// The user involved, if any (used to keep a counterexample focused).
+    pub user: Option<String>,
+    /// The history's operation number, for client operations.
+    pub op: Option<usize>,
+}
+
+impl TraceEvent {
+    /// `t=20.100 s  alice@phone  reads …` as one plain line.
+    pub fn line(&self) -> String {
+        let lane = match &self.lane {
+            Lane::Client { user, device } => format!("{user}@{device}"),
+            Lane::Node(n) => n.clone(),
+        };
+        let mark = self
+            .violates
+            .map(|g| format!("  ✗ {g} violated"))
+            .unwrap_or_default();
+        format!(
+            "t={:<16} {:<14} {}{}",
+            fmt_time(self.at),
+            lane,
+            self.text,
+            mark
+        )
+    }
+}
+
+/// The failure a learner should look at first, and how to see it again.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Counterexample {
+    pub scenario: String,
+    /// The violated guarantee's name, or the budget's metric.
+    pub guarantee: String,
+    /// The explanation of the first violation or missed budget.
+    pub explanation: String,
+    /// The events that lead to the failure, one line each.
+    pub events: Vec<String>,
+    /// The one command that replays it.
+    pub replay: String,
+}
+
+/// Totals of a grade.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Stats {
+    pub scenarios: usize,
+    pub events: u64,
+    /// Wall-clock grading time; `null` unless asked for with `--timings`, so that the
+    /// same seed gives byte-identical output.
+    pub elapsed_ms: Option<u64>,
+}
+
+/// A whole grade of one implementation of one kata.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct GradeReport {
+    pub kata: &'static str,
+    pub topic: &'static str,
+    /// `learner`, `instructor`, or a naive strategy's name.
+    pub implementation: String,
+    /// The file graded, for the learner's own implementation.
+    pub file: Option<&'static str>,
+    pub verdict: Verdict,
+    pub seed: u64,
+    pub scenarios: Vec<ScenarioResult>,
+    /// Set when learner code could not be run to the end (not implemented, panic, hang).
+    pub learner_fault: Option<LearnerFault>,
+    pub counterexample: Option<Counterexample>,
+    pub stats: Stats,
+}
+
+impl GradeReport {
+    pub fn failed(&self) -> impl Iterator<Item = &ScenarioResult> {
+        self.scenarios.iter().filter(|s| s.verdict != Verdict::Pass)
+    }
+
+    pub fn scenario(&self, name: &str) -> Option<&ScenarioResult> {
+        self.scenarios.iter().find(|s| s.name == name)
+    }
+}
+
+/// A replay of one scenario: its result and its full trace.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReplayReport {
+    pub kata: &'static str,
+    pub implementation: String,
+    pub seed: u64,
+    pub result: ScenarioResult,
+    pub trace: Vec<TraceEvent>,
+    pub learner_fault: Option<LearnerFault>,
+}
