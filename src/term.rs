@@ -25,3 +25,35 @@ pub fn apply(choice: ColorChoice) {
     };
     colored::control::set_override(on);
 }
+
+/// Wraps prose at `width` columns, indenting continuation lines by `indent` spaces.
+pub fn wrap(text: &str, width: usize, indent: usize) -> String {
+    let mut out = String::new();
+    let mut line_len = 0;
+    for word in text.split_whitespace() {
+        let len = word.chars().count();
+        if line_len > 0 && line_len + 1 + len > width {
+            out.push('\n');
+            out.push_str(&" ".repeat(indent));
+            line_len = indent;
+        } else if line_len > 0 {
+            out.push(' ');
+            line_len += 1;
+        }
+        out.push_str(word);
+        line_len += len;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn wraps_at_width_with_indent() {
+        let text = "one two three four five six seven";
+        assert_eq!(
+            super::wrap(text, 14, 2),
+            "one two three\n  four five\n  six seven"
+        );
+    }
+}

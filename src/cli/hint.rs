@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 pub fn hint(
     registry: &Registry,
-    root: &Path,
+    file: &Path,
     name: &str,
     number: Option<usize>,
     all: bool,
@@ -24,7 +24,7 @@ pub fn hint(
             "{} {}\n{}\n",
             format!("Hint {} of {}", i + 1, hints.len()).bold(),
             format!("({name})").dimmed(),
-            textwrap(hints[i])
+            crate::term::wrap(hints[i], 88, 0)
         );
     };
     if all {
@@ -39,8 +39,7 @@ pub fn hint(
         show(n - 1);
         return ExitCode::from(EXIT_PASS);
     }
-    let file = progress::path(root);
-    let (mut state, warning) = progress::load(&file);
+    let (mut state, warning) = progress::load(file);
     if let Some(w) = warning {
         eprintln!("warning: {w}");
     }
@@ -59,30 +58,11 @@ pub fn hint(
         );
     }
     state.hints_seen.insert(name.to_string(), next + 1);
-    if let Err(e) = progress::save(&file, &state) {
+    if let Err(e) = progress::save(file, &state) {
         eprintln!(
             "warning: could not save hint progress to {}: {e}",
             file.display()
         );
     }
     ExitCode::from(EXIT_PASS)
-}
-
-/// Wraps prose at 88 columns.
-fn textwrap(text: &str) -> String {
-    let mut out = String::new();
-    let mut line = String::new();
-    for word in text.split_whitespace() {
-        if !line.is_empty() && line.len() + word.len() + 1 > 88 {
-            out.push_str(&line);
-            out.push('\n');
-            line.clear();
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(word);
-    }
-    out.push_str(&line);
-    out
 }

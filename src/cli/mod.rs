@@ -149,6 +149,16 @@ fn find<'r>(registry: &'r Registry, name: &str) -> Result<&'r dyn KataRunner, Ex
     })
 }
 
+/// Where the learner's progress is kept: `$REPLICATION_KATAS_STATE_DIR/progress.json`
+/// when that variable is set (tests use it), else `.replication-katas/progress.json`
+/// at the repository root.
+fn state_file(root: &std::path::Path) -> PathBuf {
+    match std::env::var_os("REPLICATION_KATAS_STATE_DIR") {
+        Some(dir) if !dir.is_empty() => PathBuf::from(dir).join("progress.json"),
+        _ => crate::progress::path(root),
+    }
+}
+
 /// Runs the command line. `root` is the repository root (where `katas/` lives).
 pub fn run(registry: Registry, root: PathBuf) -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -169,6 +179,8 @@ pub fn run(registry: Registry, root: PathBuf) -> ExitCode {
         Command::Kata(KataCommand::Show { kata }) => kata::show(&registry, &kata),
         Command::Grade(args) => grade::grade(registry, args),
         Command::Replay(args) => grade::replay(registry, args),
-        Command::Hint { kata, number, all } => hint::hint(&registry, &root, &kata, number, all),
+        Command::Hint { kata, number, all } => {
+            hint::hint(&registry, &state_file(&root), &kata, number, all)
+        }
     }
 }

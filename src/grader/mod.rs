@@ -327,7 +327,7 @@ fn counterexample<K: Kata>(
         Some(v) => (
             v.guarantee.name().to_string(),
             v.explanation.clone(),
-            focus(&trace, Some(&v.user), v.at_ms),
+            focus(&trace, &v.user, v.at_ms),
         ),
         None => {
             let budget = failed
@@ -337,7 +337,7 @@ fn counterexample<K: Kata>(
             (
                 budget.metric.to_string(),
                 budget.describe(),
-                focus(&trace, None, u64::MAX),
+                waste(&trace, budget.metric),
             )
         }
     };
@@ -350,18 +350,18 @@ fn counterexample<K: Kata>(
     })
 }
 
-/// The events that explain a failure: cluster events and the user's own operations,
-/// up to the violating one. Capped so a report stays readable; `replay` shows all.
-fn focus(trace: &[TraceEvent], user: Option<&str>, until: u64) -> Vec<String> {
-    const MAX_EVENTS: usize = 40;
+/// Most events a counterexample lists; `replay` shows them all.
+const MAX_EVENTS: usize = 40;
+/// Most wasteful operations listed for a missed budget.
+const MAX_WASTE_EXAMPLES: usize = 8;
+
+/// The events that explain a violation: cluster events and the user's own operations,
+/// up to the violating one.
+fn focus(trace: &[TraceEvent], user: &str, until: u64) -> Vec<String> {
     let relevant: Vec<&TraceEvent> = trace
         .iter()
         .filter(|e| e.at <= until)
-        .filter(|e| match (user, &e.user) {
-            (Some(u), Some(eu)) => u == eu,
-            (_, None) => true,
-            (None, Some(_)) => true,
-        })
+        .filter(|e| e.user.as_deref().is_none_or(|u| u == user))
         .collect();
     let skip = relevant.len().saturating_sub(MAX_EVENTS);
     let mut lines: Vec<String> = Vec::new();
@@ -369,6 +369,30 @@ fn focus(trace: &[TraceEvent], user: Option<&str>, until: u64) -> Vec<String> {
         lines.push(format!("… {skip} earlier events (see replay)"));
     }
     lines.extend(relevant[skip..].iter().map(|e| e.line()));
+    lines
+}
+
+/// The events that explain a missed budget: the first operations that spent it
+/// needlessly, with the cluster events before them.
+fn waste(trace: &[TraceEvent], metric: &str) -> Vec<String> {
+    let wasteful: Vec<&TraceEvent> = trace.iter().filter(|e| e.wastes == Some(metric)).collect();
+    let Some(last_shown) = wasteful.get(MAX_WASTE_EXAMPLES.min(wasteful.len()).wrapping_sub(1))
+    else {
+        return Vec::new();
+    };
+    let mut lines: Vec<String> = trace
+        .iter()
+        .filter(|e| e.at <= last_shown.at)
+        .filter(|e| e.user.is_none() || e.wastes == Some(metric))
+        .take(MAX_EVENTS)
+        .map(TraceEvent::line)
+        .collect();
+    if wasteful.len() > MAX_WASTE_EXAMPLES {
+        lines.push(format!(
+            "… and {} more avoidable operations like these (see replay)",
+            wasteful.len() - MAX_WASTE_EXAMPLES
+        ));
+    }
     lines
 }
 

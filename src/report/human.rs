@@ -160,7 +160,7 @@ pub fn grade(report: &GradeReport) -> String {
             c.scenario,
             c.guarantee.red().bold()
         );
-        let _ = writeln!(out, "  {}", c.explanation);
+        let _ = writeln!(out, "  {}", crate::term::wrap(&c.explanation, 96, 2));
         if !c.events.is_empty() {
             let _ = writeln!(out, "\n  What happened:");
             for e in &c.events {

@@ -163,7 +163,10 @@ fn ser_metrics<S: serde::Serializer>(metrics: &[Metric], s: S) -> Result<S::Ok, 
     use serde::ser::SerializeMap;
     let mut map = s.serialize_map(Some(metrics.len()))?;
     for m in metrics {
-        map.serialize_entry(m.name, &round4(m.value))?;
+        match m.unit {
+            Unit::Count => map.serialize_entry(m.name, &(m.value.round() as i64))?,
+            _ => map.serialize_entry(m.name, &round4(m.value))?,
+        }
     }
     map.end()
 }
@@ -214,6 +217,9 @@ pub struct TraceEvent {
     pub user: Option<String>,
     /// The history's operation number, for client operations.
     pub op: Option<usize>,
+    /// The budget (metric name) this operation counts against needlessly, e.g. a
+    /// read served by the primary that a replica could have served.
+    pub wastes: Option<&'static str>,
 }
 
 impl TraceEvent {
@@ -223,10 +229,11 @@ impl TraceEvent {
             Lane::Client { user, device } => format!("{user}@{device}"),
             Lane::Node(n) => n.clone(),
         };
-        let mark = self
-            .violates
-            .map(|g| format!("  ✗ {g} violated"))
-            .unwrap_or_default();
+        let mark = match (self.violates, self.wastes) {
+            (Some(g), _) => format!("  ✗ {g} violated"),
+            (None, Some(_)) => "  (avoidable: a replica had it)".to_string(),
+            (None, None) => String::new(),
+        };
         format!(
             "t={:<16} {:<14} {}{}",
             fmt_time(self.at),

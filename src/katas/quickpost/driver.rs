@@ -14,6 +14,7 @@ use crate::sim::{AttemptOutcome, Cluster, ReadExecution};
 
 pub const ON_WRITE_ACKED: &str = "ReadYourWritesRouter::on_write_acked";
 pub const ROUTE_READ: &str = "ReadYourWritesRouter::route_read";
+const PRIMARY_READ_SHARE: &str = "primary_read_share";
 
 #[derive(Default)]
 struct Tally {
@@ -111,7 +112,11 @@ pub fn run(
                 account(&mut tally, &exec);
                 if trace {
                     let text = describe_read(&history, &read, &exec);
-                    out.trace.push(client_event(&history, op, n, text));
+                    let mut event = client_event(&history, op, n, text);
+                    if some_replica_could && matches!(exec.served, Some((NodeId::Primary, _))) {
+                        event.wastes = Some(PRIMARY_READ_SHARE);
+                    }
+                    out.trace.push(event);
                 }
                 history.reads.push(ReadRecord {
                     op: n,
@@ -156,6 +161,7 @@ fn trace_faults(cluster: &Cluster, seen: usize, trace: &mut Vec<TraceEvent>) -> 
             violates: None,
             user: None,
             op: None,
+            wastes: None,
         });
     }
     events.len()
@@ -173,6 +179,7 @@ fn client_event(history: &History, op: &Op, n: usize, text: String) -> TraceEven
         violates: None,
         user: Some(names.user(op.user).to_string()),
         op: Some(n),
+        wastes: None,
     }
 }
 

@@ -1,0 +1,522 @@
+//! End-to-end tests of the real binary: what a learner or an instructor types, what
+//! they see, and the exit codes.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+const BIN: &str = env!("CARGO_BIN_EXE_replication-katas");
+
+struct Output {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run_env(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(BIN);
+    cmd.args(args).env_remove("NO_COLOR");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("the binary runs");
+    Output {
+        code: out.status.code().expect("exited normally, not by a signal"),
+        stdout: String::from_utf8(out.stdout).expect("utf-8 stdout"),
+        stderr: String::from_utf8(out.stderr).expect("utf-8 stderr"),
+    }
+}
+
+fn run(args: &[&str]) -> Output {
+    run_env(args, &[])
+}
+
+/// Runs a command line given as one string (arguments without spaces).
+fn sh(command: &str) -> Output {
+    run(&command.split_whitespace().collect::<Vec<_>>())
+}
+
+fn grade_json(solution: &str, seed: &str, random: &str) -> serde_json::Value {
+    let out = run(&[
+        "grade",
+        "quickpost",
+        "--solution",
+        solution,
+        "--seed",
+        seed,
+        "--random",
+        random,
+        "--format",
+        "json",
+    ]);
+    let json: serde_json::Value = serde_json::from_str(&out.stdout)
+        .unwrap_or_else(|e| panic!("JSON output ({e}):\n{}\n{}", out.stdout, out.stderr));
+    let expected_code = if json["verdict"] == "pass" { 0 } else { 1 };
+    assert_eq!(out.code, expected_code, "{}", out.stderr);
+    json
+}
+
+/// The curated scenarios that failed, each with the guarantees violated and the
+/// budgets missed.
+fn curated_failures(json: &serde_json::Value) -> Vec<(String, Vec<String>)> {
+    json["scenarios"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["source"] != "random" && s["verdict"] != "pass")
+        .map(|s| {
+            let mut reasons: Vec<String> = s["violations"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v["guarantee"].as_str().unwrap().to_string())
+                .chain(
+                    s["budgets"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .filter(|b| b["met"] == false)
+                        .map(|b| format!("budget:{}", b["metric"].as_str().unwrap())),
+                )
+                .collect();
+            reasons.dedup();
+            (s["name"].as_str().unwrap().to_string(), reasons)
+        })
+        .collect()
+}
+
+const CURATED: [&str; 9] = [
+    "cross-device",
+    "friends-feed",
+    "gitlab-lag-growth",
+    "lag-spike-90s",
+    "replica-added",
+    "replica-crash",
+    "replication-stall",
+    "restore-from-backup",
+    "steady-lag",
+];
+
+fn each(names: &[&str], reason: &str) -> Vec<(String, Vec<String>)> {
+    names
+        .iter()
+        .map(|n| (n.to_string(), vec![reason.to_string()]))
+        .collect()
+}
+
+#[test]
+fn instructor_solution_passes_everything() {
+    for seed in ["7", "2024"] {
+        let json = grade_json("instructor", seed, "500");
+        assert_eq!(
+            json["verdict"],
+            "pass",
+            "seed {seed}: {:#?}",
+            curated_failures(&json)
+        );
+        assert_eq!(json["stats"]["scenarios"], 509);
+        assert!(json["stats"]["events"].as_u64().unwrap() > 100_000);
+        assert_eq!(json["counterexample"], serde_json::Value::Null);
+    }
+}
+
+#[test]
+fn always_replica_violates_read_your_writes_wherever_users_read_their_posts() {
+    let json = grade_json("always-replica", "7", "0");
+    assert_eq!(curated_failures(&json), each(&CURATED, "read-your-writes"));
+}
+
+#[test]
+fn always_primary_is_correct_but_over_the_primary_budget() {
+    let json = grade_json("always-primary", "7", "0");
+    assert_eq!(
+        curated_failures(&json),
+        each(&CURATED, "budget:primary_read_share")
+    );
+    for s in json["scenarios"].as_array().unwrap() {
+        assert_eq!(s["violations"].as_array().unwrap().len(), 0, "never stale");
+    }
+}
+
+#[test]
+fn primary_window_fails_when_lag_outlasts_the_window() {
+    for seed in ["7", "2024"] {
+        let json = grade_json("primary-window-60s", seed, "0");
+        assert_eq!(
+            curated_failures(&json),
+            each(&["gitlab-lag-growth", "lag-spike-90s"], "read-your-writes"),
+            "seed {seed}"
+        );
+    }
+}
+
+#[test]
+fn per_device_token_fails_across_devices() {
+    for seed in ["7", "2024"] {
+        let json = grade_json("per-device-token", seed, "0");
+        assert_eq!(
+            curated_failures(&json),
+            each(&["cross-device"], "read-your-writes")
+        );
+        let v = &json["scenarios"][0]["violations"][0];
+        let text = v["explanation"].as_str().unwrap();
+        assert!(text.contains("laptop") && text.contains("phone"), "{text}");
+    }
+}
+
+#[test]
+fn trusting_reported_positions_fails_after_a_restore_from_backup() {
+    for seed in ["7", "2024"] {
+        let json = grade_json("trust-reported-lsn", seed, "0");
+        assert_eq!(
+            curated_failures(&json),
+            each(&["restore-from-backup"], "read-your-writes")
+        );
+    }
+}
+
+#[test]
+fn naive_strategies_also_fail_the_random_batch_and_report_a_replay() {
+    let json = grade_json("primary-window-60s", "7", "200");
+    assert_eq!(json["verdict"], "fail");
+    let c = &json["counterexample"];
+    assert_eq!(c["guarantee"], "read-your-writes");
+    assert_eq!(
+        c["replay"],
+        "cargo run -- replay quickpost --scenario gitlab-lag-growth --seed 7 --solution primary-window-60s"
+    );
+    assert!(c["events"].as_array().unwrap().len() >= 3);
+}
+
+#[test]
+fn same_seed_gives_the_same_bytes() {
+    for format in ["human", "json"] {
+        let args = [
+            "grade",
+            "quickpost",
+            "--solution",
+            "trust-reported-lsn",
+            "--seed",
+            "99",
+            "--random",
+            "100",
+            "--format",
+            format,
+        ];
+        let a = run(&args);
+        let b = run(&args);
+        assert_eq!(a.code, 1);
+        assert_eq!(a.stdout, b.stdout, "{format}");
+    }
+}
+
+#[test]
+fn a_fresh_seed_is_chosen_and_printed_when_none_is_given() {
+    let out = sh("grade quickpost --solution --random 5 --format json");
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert!(json["seed"].is_u64());
+    let human = sh("grade quickpost --solution --random 5");
+    assert!(
+        human.stdout.lines().next().unwrap().contains("seed "),
+        "{}",
+        human.stdout
+    );
+}
+
+#[test]
+fn unknown_kata_is_a_usage_error_listing_the_katas() {
+    let out = sh("grade nosuchkata");
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("nosuchkata"), "{}", out.stderr);
+    assert!(out.stderr.contains("quickpost"), "{}", out.stderr);
+}
+
+#[test]
+fn unknown_solution_is_a_usage_error_listing_the_solutions() {
+    let out = sh("grade quickpost --solution magic");
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("trust-reported-lsn"), "{}", out.stderr);
+}
+
+#[test]
+fn bad_usage_exits_2() {
+    assert_eq!(sh("grade").code, 2);
+    assert_eq!(sh("frobnicate").code, 2);
+    assert_eq!(sh("grade quickpost --seed minus-one").code, 2);
+    assert_eq!(sh("--help").code, 0);
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("rk-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Grades the instructor's solution with one extra scenario file; returns the output
+/// and the file's path.
+fn grade_with_file(test: &str, file: &str, yaml: &str) -> (Output, PathBuf) {
+    let dir = temp_dir(test);
+    let path = dir.join(file);
+    std::fs::write(&path, yaml).unwrap();
+    let out = run(&[
+        "grade",
+        "quickpost",
+        "--solution",
+        "--scenarios",
+        dir.to_str().unwrap(),
+    ]);
+    (out, path)
+}
+
+#[test]
+fn malformed_scenario_file_reports_path_line_and_column() {
+    let yaml = "schema: 1\nkata: quickpost\nname: typo\ncluster:\n  replicas: 2\n  lag_ms: [10, twenty]\nusers: [alice]\n";
+    let (out, path) = grade_with_file("malformed", "typo.yaml", yaml);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    let expected = format!("{}:6:", path.display());
+    assert!(out.stderr.contains(&expected), "{}", out.stderr);
+    assert!(out.stderr.contains("expected u64"), "{}", out.stderr);
+    assert!(!out.stderr.contains("panicked"), "{}", out.stderr);
+}
+
+#[test]
+fn inconsistent_scenario_is_an_input_error() {
+    let yaml = "schema: 1\nkata: quickpost\nname: ghost\ncluster: { replicas: 1, lag_ms: [10] }\n\
+         faults:\n  - { at_ms: 5, replica: 3, kind: crash }\nusers: [alice]\n";
+    let (out, _) = grade_with_file("invalid", "ghost.yaml", yaml);
+    assert_eq!(out.code, 2);
+    let message = "replica 3, which does not exist";
+    assert!(out.stderr.contains(message), "{}", out.stderr);
+}
+
+#[test]
+fn missing_scenario_directory_is_an_input_error() {
+    let out = sh("grade quickpost --solution --scenarios /no/such/dir");
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("/no/such/dir"), "{}", out.stderr);
+}
+
+#[test]
+fn scenarios_from_a_directory_are_graded_without_recompiling() {
+    let dir = temp_dir("extra");
+    std::fs::write(
+        dir.join("instant-check.yaml"),
+        concat!(
+            "schema: 1\nkata: quickpost\nname: instant-check\n",
+            "cluster: { replicas: 1, lag_ms: [5000] }\nusers: [dora]\nops:\n",
+            "  - { at_ms: 100, user: dora, device: phone, op: post }\n",
+            "  - { at_ms: 102, user: dora, device: laptop, op: view_profile }\n",
+        ),
+    )
+    .unwrap();
+    // A file of another kata in the same directory is skipped.
+    std::fs::write(
+        dir.join("other.yaml"),
+        "schema: 1\nkata: taskflow\nname: x\n",
+    )
+    .unwrap();
+    let dir = dir.to_str().unwrap();
+    let args = |s: &'static str| {
+        vec![
+            "grade",
+            "quickpost",
+            "--solution",
+            s,
+            "--random",
+            "0",
+            "--seed",
+            "1",
+            "--format",
+            "json",
+            "--scenarios",
+            dir,
+        ]
+    };
+    let out = run(&args("instructor"));
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let out = run(&args("per-device-token"));
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let failed = curated_failures(&json);
+    assert_eq!(
+        failed,
+        each(&["cross-device", "instant-check"], "read-your-writes")
+    );
+    assert!(
+        json["counterexample"]["replay"]
+            .as_str()
+            .unwrap()
+            .contains("--scenarios")
+    );
+}
+
+#[test]
+fn replay_reproduces_a_failure_and_a_pass() {
+    let out = sh(
+        "replay quickpost --scenario restore-from-backup --seed 7 --solution trust-reported-lsn --color never",
+    );
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stdout.contains("restored from a backup"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("✗ read-your-writes violated"),
+        "{}",
+        out.stdout
+    );
+    let out = sh("replay quickpost --scenario restore-from-backup --seed 7 --solution");
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    assert!(
+        out.stdout.contains("refused"),
+        "the instructor's conditional read is refused"
+    );
+    let out = sh("replay quickpost --scenario nope --seed 7 --solution");
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("steady-lag"), "{}", out.stderr);
+}
+
+#[test]
+fn random_scenarios_replay_by_name() {
+    let json = grade_json("always-replica", "5", "30");
+    let failing = json["scenarios"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["source"] == "random" && s["verdict"] == "fail")
+        .expect("always-replica fails some random scenario");
+    let name = failing["name"].as_str().unwrap();
+    let out = run(&[
+        "replay",
+        "quickpost",
+        "--scenario",
+        name,
+        "--seed",
+        "5",
+        "--solution",
+        "always-replica",
+    ]);
+    assert_eq!(out.code, 1, "{}", out.stdout);
+}
+
+#[test]
+fn learner_file_grades_with_a_clear_verdict_and_never_crashes() {
+    // The shipped skeleton says "not implemented yet"; a learner's own code may pass or
+    // fail. Either way: exit 0 or 1, and a verdict the learner can act on.
+    let out = sh("grade quickpost --random 20 --seed 3 --format json");
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    match json["verdict"].as_str().unwrap() {
+        "not_implemented" => {
+            assert_eq!(out.code, 1);
+            let fault = &json["learner_fault"];
+            assert_eq!(fault["kind"], "not_implemented");
+            assert!(
+                fault["location"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("katas/quickpost.rs:")
+            );
+            assert!(
+                fault["function"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("ReadYourWritesRouter::")
+            );
+            let human = sh("grade quickpost --random 20");
+            assert!(
+                human.stdout.contains("not implemented yet"),
+                "{}",
+                human.stdout
+            );
+            assert!(
+                human.stdout.contains("katas/quickpost.rs"),
+                "{}",
+                human.stdout
+            );
+        }
+        "pass" => assert_eq!(out.code, 0),
+        _ => assert_eq!(out.code, 1),
+    }
+}
+
+#[test]
+fn color_follows_the_flag_and_no_color() {
+    let args = [
+        "grade",
+        "quickpost",
+        "--solution",
+        "--random",
+        "3",
+        "--seed",
+        "1",
+    ];
+    let piped = run(&args);
+    assert!(!piped.stdout.contains('\u{1b}'), "plain when piped");
+    let mut always = args.to_vec();
+    always.extend(["--color", "always"]);
+    assert!(
+        run(&always).stdout.contains('\u{1b}'),
+        "colored when forced"
+    );
+    let mut never = args.to_vec();
+    never.extend(["--color", "never"]);
+    assert!(
+        !run_env(&never, &[("NO_COLOR", "1")])
+            .stdout
+            .contains('\u{1b}')
+    );
+}
+
+#[test]
+fn kata_list_and_show_guide_a_newcomer() {
+    let out = sh("kata list");
+    assert_eq!(out.code, 0);
+    assert!(out.stdout.contains("quickpost") && out.stdout.contains("read-your-writes"));
+    let out = sh("kata show quickpost");
+    assert_eq!(out.code, 0);
+    for needle in [
+        "phone",
+        "laptop",
+        "katas/quickpost.rs",
+        "route_read",
+        "cargo run -- grade quickpost",
+    ] {
+        assert!(
+            out.stdout.contains(needle),
+            "missing {needle}:\n{}",
+            out.stdout
+        );
+    }
+    assert_eq!(sh("kata show nosuchkata").code, 2);
+}
+
+#[test]
+fn hints_are_progressive_and_remembered() {
+    let state = temp_dir("hints");
+    let env = [("REPLICATION_KATAS_STATE_DIR", state.to_str().unwrap())];
+    let first = run_env(&["hint", "quickpost"], &env);
+    assert_eq!(first.code, 0);
+    assert!(first.stdout.contains("Hint 1 of 4"), "{}", first.stdout);
+    let second = run_env(&["hint", "quickpost"], &env);
+    assert!(second.stdout.contains("Hint 2 of 4"), "{}", second.stdout);
+    for _ in 0..5 {
+        run_env(&["hint", "quickpost"], &env);
+    }
+    let last = run_env(&["hint", "quickpost"], &env);
+    assert!(
+        last.stdout.contains("Hint 4 of 4"),
+        "stays on the last: {}",
+        last.stdout
+    );
+    assert!(
+        last.stdout.contains("BTreeMap"),
+        "the last hint nearly gives the design"
+    );
+    std::fs::write(state.join("progress.json"), "garbage").unwrap();
+    let recovered = run_env(&["hint", "quickpost"], &env);
+    assert_eq!(recovered.code, 0);
+    assert!(recovered.stderr.contains("corrupt"), "{}", recovered.stderr);
+    assert!(recovered.stdout.contains("Hint 1 of 4"));
+    assert_eq!(run_env(&["hint", "quickpost", "9"], &env).code, 2);
+    assert_eq!(run_env(&["hint", "nosuchkata"], &env).code, 2);
+}

@@ -1,0 +1,44 @@
+//! insta snapshots of the human report, with fixed seeds: what a learner sees when a
+//! solution passes and when naive strategies fail. Review changes with
+//! `cargo insta review` (or `INSTA_UPDATE=always cargo test` and read the diff).
+
+use std::process::Command;
+
+fn report(solution: &str) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_replication-katas"))
+        .args([
+            "grade",
+            "quickpost",
+            "--solution",
+            solution,
+            "--seed",
+            "7",
+            "--random",
+            "20",
+            "--color",
+            "never",
+        ])
+        .output()
+        .expect("the binary runs");
+    String::from_utf8(out.stdout).expect("utf-8")
+}
+
+#[test]
+fn instructor_pass() {
+    insta::assert_snapshot!(report("instructor"));
+}
+
+#[test]
+fn primary_window_fails_the_long_spike() {
+    insta::assert_snapshot!(report("primary-window-60s"));
+}
+
+#[test]
+fn trust_reported_lsn_fails_after_restore() {
+    insta::assert_snapshot!(report("trust-reported-lsn"));
+}
+
+#[test]
+fn always_primary_misses_the_budget() {
+    insta::assert_snapshot!(report("always-primary"));
+}
