@@ -7,6 +7,7 @@
 //! [`Kata`] trait, so adding a kata adds files and one registry entry in `main.rs`.
 
 pub mod quickpost;
+pub mod reads;
 
 use crate::checkers::Violation;
 use crate::grader::{

@@ -12,6 +12,7 @@ use crate::checkers::{Guarantee, Violation};
 use crate::grader::LearnerFault;
 use crate::model::{Millis, fmt_time};
 use serde::Serialize;
+use std::borrow::Cow;
 
 /// The overall or per-scenario outcome.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -31,19 +32,34 @@ pub enum Unit {
     Millis,
     /// An average per read.
     PerRead,
+    /// A dimensionless ratio, shown as `1.23×`.
+    Ratio,
 }
 
 /// One measured quantity of a scenario run.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Metric {
-    pub name: &'static str,
+    pub name: Cow<'static, str>,
     pub value: f64,
     pub unit: Unit,
 }
 
 impl Metric {
     pub fn new(name: &'static str, value: f64, unit: Unit) -> Self {
-        Metric { name, value, unit }
+        Metric {
+            name: Cow::Borrowed(name),
+            value,
+            unit,
+        }
+    }
+
+    /// A metric whose name is built at run time (e.g. per replica).
+    pub fn named(name: String, value: f64, unit: Unit) -> Self {
+        Metric {
+            name: Cow::Owned(name),
+            value,
+            unit,
+        }
     }
 
     /// The value as people read it: `12.5%`, `3`, `41 ms`, `1.25`.
@@ -58,6 +74,7 @@ pub fn fmt_value(value: f64, unit: Unit) -> String {
         Unit::Share => format!("{:.1}%", value * 100.0),
         Unit::Millis => format!("{:.1} ms", value),
         Unit::PerRead => format!("{value:.2}"),
+        Unit::Ratio => format!("{value:.2}×"),
     }
 }
 
@@ -164,8 +181,8 @@ fn ser_metrics<S: serde::Serializer>(metrics: &[Metric], s: S) -> Result<S::Ok, 
     let mut map = s.serialize_map(Some(metrics.len()))?;
     for m in metrics {
         match m.unit {
-            Unit::Count => map.serialize_entry(m.name, &(m.value.round() as i64))?,
-            _ => map.serialize_entry(m.name, &round4(m.value))?,
+            Unit::Count => map.serialize_entry(&m.name, &(m.value.round() as i64))?,
+            _ => map.serialize_entry(&m.name, &round4(m.value))?,
         }
     }
     map.end()

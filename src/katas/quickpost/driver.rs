@@ -3,30 +3,18 @@
 //! the read-your-writes checker and the budgets.
 
 use super::api::{ProfileRead, ReadYourWritesRouter, WriteAck};
-use super::scenario::{Op, QuickPostScenario, expand};
+use super::scenario::{QuickPostScenario, expand};
 use crate::checkers;
 use crate::grader::{Guard, LearnerFault};
 use crate::history::{History, ReadRecord, WriteRecord};
 use crate::katas::ScenarioRun;
+use crate::katas::reads::{self, PRIMARY_READ_SHARE, ReadTally};
 use crate::model::{Key, Lsn, Millis, NodeId, fmt_time};
-use crate::report::{BudgetCheck, Lane, Metric, TraceEvent, Unit};
-use crate::sim::{AttemptOutcome, Cluster, ReadExecution};
+use crate::report::{Metric, Unit};
+use crate::sim::Cluster;
 
 pub const ON_WRITE_ACKED: &str = "ReadYourWritesRouter::on_write_acked";
 pub const ROUTE_READ: &str = "ReadYourWritesRouter::route_read";
-const PRIMARY_READ_SHARE: &str = "primary_read_share";
-
-#[derive(Default)]
-struct Tally {
-    reads: u64,
-    posts: u64,
-    primary_reads: u64,
-    unavoidable: u64,
-    failed: u64,
-    round_trips: u64,
-    refusals: u64,
-    latency_ms: u64,
-}
 
 pub fn run(
     s: &QuickPostScenario,
@@ -40,14 +28,15 @@ pub fn run(
     let mut cluster = Cluster::new(&s.cluster, &s.faults, seed);
     let rtt = s.cluster.rtt_ms;
     let mut history = History::new(names);
-    let mut tally = Tally::default();
+    let mut tally = ReadTally::default();
+    let mut posts = 0u64;
     let mut out = ScenarioRun::default();
     let mut faults_seen = 0;
 
     for op in &ops {
         cluster.advance_to(op.at);
         if trace {
-            faults_seen = trace_faults(&cluster, faults_seen, &mut out.trace);
+            faults_seen = reads::trace_faults(&cluster, faults_seen, &mut out.trace);
         }
         let now = cluster.now();
         let n = history.next_op();
@@ -70,20 +59,18 @@ pub fn run(
                     acked_at: ack.at,
                 });
                 newest_post[op.user.0 as usize] = Some((lsn, ack.at));
-                tally.posts += 1;
+                posts += 1;
                 guard.call(ON_WRITE_ACKED, || {
                     router.on_write_acked(&ack, &cluster.view())
                 })?;
                 if trace {
-                    out.trace.push(client_event(
-                        &history,
-                        op,
-                        n,
-                        format!(
-                            "posts → the primary appends it as {lsn}, acknowledged at t={}",
-                            fmt_time(ack.at)
-                        ),
-                    ));
+                    let text = format!(
+                        "posts → the primary appends it as {lsn}, acknowledged at t={}",
+                        fmt_time(ack.at)
+                    );
+                    let names = &history.names;
+                    let event = reads::client_event(names, now, op.user, op.device, n, text);
+                    out.trace.push(event);
                 }
             }
             Some(owner) => {
@@ -94,26 +81,25 @@ pub fn run(
                     at: now,
                 };
                 let plan = guard.call(ROUTE_READ, || router.route_read(&read, &cluster.view()))?;
-                // The oracle: could any replica that the proxy believes up have served
-                // this read correctly? If not, a correct router had to use the primary.
+                // Read-your-writes asks for the user's newest acknowledged post, and
+                // only when they read their own profile.
                 let needs = match newest_post[op.user.0 as usize] {
                     Some((token, acked)) if owner == op.user && acked <= now => token,
                     _ => Lsn::ZERO,
                 };
-                let some_replica_could = cluster.replica_ids().any(|id| {
-                    cluster.is_reachable(id)
-                        && cluster.view().replica(id).is_some_and(|v| v.is_up())
-                        && cluster.applied_lsn(id).is_some_and(|a| a >= needs)
-                });
-                if !some_replica_could {
-                    tally.unavoidable += 1;
-                }
+                let replica_could = tally.before_read(&mut cluster, needs);
                 let exec = cluster.execute(&plan);
-                account(&mut tally, &exec);
+                tally.record(&exec);
                 if trace {
-                    let text = describe_read(&history, &read, &exec);
-                    let mut event = client_event(&history, op, n, text);
-                    if some_replica_could && matches!(exec.served, Some((NodeId::Primary, _))) {
+                    let whose = if read.is_own_profile() {
+                        "their own profile".to_string()
+                    } else {
+                        format!("{}'s profile", history.names.user(owner))
+                    };
+                    let text = format!("views {whose}: {}", reads::describe_attempts(&exec));
+                    let names = &history.names;
+                    let mut event = reads::client_event(names, now, op.user, op.device, n, text);
+                    if replica_could && matches!(exec.served, Some((NodeId::Primary, _))) {
                         event.wastes = Some(PRIMARY_READ_SHARE);
                     }
                     out.trace.push(event);
@@ -135,152 +121,16 @@ pub fn run(
 
     out.violations = checkers::read_your_writes(&history);
     if trace {
-        for v in &out.violations {
-            let read_op = v.operations.last().copied();
-            if let Some(e) = out
-                .trace
-                .iter_mut()
-                .find(|e| e.op.is_some() && e.op == read_op)
-            {
-                e.violates = Some(v.guarantee);
-            }
-        }
+        reads::mark_violations(&mut out.trace, &out.violations);
     }
     out.events = cluster.events() + ops.len() as u64;
-    metrics_and_budgets(s, &tally, &mut out);
-    Ok(out)
-}
-
-fn trace_faults(cluster: &Cluster, seen: usize, trace: &mut Vec<TraceEvent>) -> usize {
-    let events = cluster.fault_events();
-    for f in &events[seen..] {
-        trace.push(TraceEvent {
-            at: f.at,
-            lane: Lane::Node(f.replica.to_string()),
-            text: f.description.clone(),
-            violates: None,
-            user: None,
-            op: None,
-            wastes: None,
-        });
-    }
-    events.len()
-}
-
-fn client_event(history: &History, op: &Op, n: usize, text: String) -> TraceEvent {
-    let names = &history.names;
-    TraceEvent {
-        at: op.at,
-        lane: Lane::Client {
-            user: names.user(op.user).to_string(),
-            device: names.device(op.device).to_string(),
-        },
-        text,
-        violates: None,
-        user: Some(names.user(op.user).to_string()),
-        op: Some(n),
-        wastes: None,
-    }
-}
-
-fn account(tally: &mut Tally, exec: &ReadExecution) {
-    tally.reads += 1;
-    tally.round_trips += u64::from(exec.round_trips);
-    tally.latency_ms += exec.latency_ms;
-    tally.refusals += exec
-        .attempts
-        .iter()
-        .filter(|a| matches!(a.outcome, AttemptOutcome::TooStale { .. }))
-        .count() as u64;
-    match exec.served {
-        Some((NodeId::Primary, _)) => tally.primary_reads += 1,
-        Some(_) => {}
-        None => tally.failed += 1,
-    }
-}
-
-/// "views their own profile: replica-2 (needs LSN 3) refused, had LSN 1 → primary
-/// served LSN 3".
-fn describe_read(history: &History, read: &ProfileRead, exec: &ReadExecution) -> String {
-    let whose = if read.is_own_profile() {
-        "their own profile".to_string()
-    } else {
-        format!("{}'s profile", history.names.user(read.profile_of))
-    };
-    let mut steps: Vec<String> = Vec::new();
-    for a in &exec.attempts {
-        let node = match a.min_lsn {
-            Some(min) => format!("{} (needs {min})", a.target),
-            None => a.target.to_string(),
-        };
-        steps.push(match a.outcome {
-            AttemptOutcome::Served { observed } => format!("{node} served {observed}"),
-            AttemptOutcome::TooStale { applied, .. } => {
-                format!("{node} refused, had {applied}")
-            }
-            AttemptOutcome::Unreachable => format!("{node} unreachable"),
-            AttemptOutcome::Skipped => continue,
-        });
-    }
-    if steps.is_empty() {
-        steps.push("empty plan".into());
-    }
-    if exec.served.is_none() {
-        steps.push("read FAILED".into());
-    }
-    format!("views {whose}: {}", steps.join(" → "))
-}
-
-fn metrics_and_budgets(s: &QuickPostScenario, t: &Tally, out: &mut ScenarioRun) {
-    let per_read = |x: u64| {
-        if t.reads == 0 {
-            0.0
-        } else {
-            x as f64 / t.reads as f64
-        }
-    };
-    let primary_share = per_read(t.primary_reads);
-    let unavoidable = per_read(t.unavoidable);
-    out.metrics = vec![
-        Metric::new("reads", t.reads as f64, Unit::Count),
-        Metric::new("posts", t.posts as f64, Unit::Count),
-        Metric::new("primary_read_share", primary_share, Unit::Share),
-        Metric::new("unavoidable_primary_share", unavoidable, Unit::Share),
-        Metric::new("failed_reads", t.failed as f64, Unit::Count),
-        Metric::new("too_stale_refusals", t.refusals as f64, Unit::Count),
-        Metric::new(
-            "round_trips_per_read",
-            per_read(t.round_trips),
-            Unit::PerRead,
-        ),
-        Metric::new("mean_read_latency_ms", per_read(t.latency_ms), Unit::Millis),
-    ];
+    out.metrics = tally.metrics();
+    out.metrics
+        .insert(1, Metric::new("posts", posts as f64, Unit::Count));
     let b = &s.budgets;
-    let (limit, basis) = match b.max_primary_read_share {
-        Some(limit) => (limit, "set by the scenario".to_string()),
-        None => (
-            (unavoidable + b.primary_slack).min(1.0),
-            format!(
-                "{:.1}% of reads had to go to the primary + {:.0} points of slack",
-                unavoidable * 100.0,
-                b.primary_slack * 100.0
-            ),
-        ),
-    };
     out.budgets = vec![
-        BudgetCheck::at_most(
-            "primary_read_share",
-            primary_share,
-            limit,
-            Unit::Share,
-            basis,
-        ),
-        BudgetCheck::at_most(
-            "failed_reads",
-            t.failed as f64,
-            b.max_failed_reads as f64,
-            Unit::Count,
-            "a failed read is an error page for the user".to_string(),
-        ),
+        tally.primary_budget(b.max_primary_read_share, b.primary_slack),
+        tally.failed_budget(b.max_failed_reads),
     ];
+    Ok(out)
 }

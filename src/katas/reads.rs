@@ -1,0 +1,271 @@
+//! What the read-routing katas (QuickPost, TaskFlow) share: accounting of where reads
+//! went and what they cost, the "could a replica have served this?" oracle behind the
+//! primary-load budget, the load-imbalance measure, and trace lines for reads.
+
+use crate::checkers::Violation;
+use crate::model::{DeviceId, Lsn, Millis, Names, NodeId, UserId};
+use crate::report::{BudgetCheck, Lane, Metric, TraceEvent, Unit};
+use crate::sim::{AttemptOutcome, Cluster, ReadExecution};
+
+pub const PRIMARY_READ_SHARE: &str = "primary_read_share";
+pub const FAILED_READS: &str = "failed_reads";
+pub const LOAD_IMBALANCE: &str = "load_imbalance";
+
+/// Where reads went and what they cost.
+#[derive(Debug, Default)]
+pub struct ReadTally {
+    pub reads: u64,
+    pub primary_reads: u64,
+    /// Reads no replica believed up could have served correctly.
+    pub unavoidable: u64,
+    pub failed: u64,
+    pub round_trips: u64,
+    pub refusals: u64,
+    pub latency_ms: u64,
+    /// Reads served by each replica (index = replica number − 1).
+    pub per_replica: Vec<u64>,
+    /// What an ideal balancer would have given each replica: every read adds 1/k to
+    /// each of the k replicas available at that moment.
+    pub fair: Vec<f64>,
+}
+
+impl ReadTally {
+    /// Notes, before a read executes, whether a replica the proxy believes up could
+    /// serve a read needing `needs` (the oracle for the primary budget), and each
+    /// available replica's fair share.
+    pub fn before_read(&mut self, cluster: &mut Cluster, needs: Lsn) -> bool {
+        let n = cluster.replica_ids().count();
+        if self.fair.len() < n {
+            self.fair.resize(n, 0.0);
+            self.per_replica.resize(n, 0);
+        }
+        let mut available = 0usize;
+        let mut could = false;
+        for id in cluster.replica_ids() {
+            let up =
+                cluster.is_reachable(id) && cluster.view().replica(id).is_some_and(|v| v.is_up());
+            if up {
+                available += 1;
+                could |= cluster.applied_lsn(id).is_some_and(|a| a >= needs);
+            }
+        }
+        if available > 0 {
+            let share = 1.0 / available as f64;
+            for (i, id) in cluster.replica_ids().enumerate() {
+                if cluster.is_reachable(id) && cluster.view().replica(id).is_some_and(|v| v.is_up())
+                {
+                    self.fair[i] += share;
+                }
+            }
+        }
+        if !could {
+            self.unavoidable += 1;
+        }
+        could
+    }
+
+    /// Records how a read went.
+    pub fn record(&mut self, exec: &ReadExecution) {
+        self.reads += 1;
+        self.round_trips += u64::from(exec.round_trips);
+        self.latency_ms += exec.latency_ms;
+        self.refusals += exec
+            .attempts
+            .iter()
+            .filter(|a| matches!(a.outcome, AttemptOutcome::TooStale { .. }))
+            .count() as u64;
+        match exec.served {
+            Some((NodeId::Primary, _)) => self.primary_reads += 1,
+            Some((NodeId::Replica(r), _)) => {
+                let i = r.0 as usize - 1;
+                if self.per_replica.len() <= i {
+                    self.per_replica.resize(i + 1, 0);
+                    self.fair.resize(i + 1, 0.0);
+                }
+                self.per_replica[i] += 1;
+            }
+            None => self.failed += 1,
+        }
+    }
+
+    fn per_read(&self, x: u64) -> f64 {
+        if self.reads == 0 {
+            0.0
+        } else {
+            x as f64 / self.reads as f64
+        }
+    }
+
+    pub fn primary_share(&self) -> f64 {
+        self.per_read(self.primary_reads)
+    }
+
+    pub fn unavoidable_share(&self) -> f64 {
+        self.per_read(self.unavoidable)
+    }
+
+    /// The busiest replica's load over the largest fair load: 1.0 is perfectly even;
+    /// 3.0 means one replica of three took everything. Comparing maxima keeps a
+    /// replica that was up for a moment from dominating the figure.
+    pub fn load_imbalance(&self) -> f64 {
+        let busiest = self.per_replica.iter().copied().max().unwrap_or(0) as f64;
+        let fairest = self.fair.iter().copied().fold(0.0, f64::max);
+        if fairest < 1.0 {
+            1.0
+        } else {
+            (busiest / fairest).max(1.0)
+        }
+    }
+
+    /// The metrics every read-routing kata reports.
+    pub fn metrics(&self) -> Vec<Metric> {
+        let mut m = vec![
+            Metric::new("reads", self.reads as f64, Unit::Count),
+            Metric::new(PRIMARY_READ_SHARE, self.primary_share(), Unit::Share),
+            Metric::new(
+                "unavoidable_primary_share",
+                self.unavoidable_share(),
+                Unit::Share,
+            ),
+            Metric::new(FAILED_READS, self.failed as f64, Unit::Count),
+            Metric::new("too_stale_refusals", self.refusals as f64, Unit::Count),
+            Metric::new(
+                "round_trips_per_read",
+                self.per_read(self.round_trips),
+                Unit::PerRead,
+            ),
+            Metric::new(
+                "mean_read_latency_ms",
+                self.per_read(self.latency_ms),
+                Unit::Millis,
+            ),
+            Metric::new(LOAD_IMBALANCE, self.load_imbalance(), Unit::Ratio),
+        ];
+        for (i, &n) in self.per_replica.iter().enumerate() {
+            m.push(Metric::named(
+                format!("replica_{}_read_share", i + 1),
+                self.per_read(n),
+                Unit::Share,
+            ));
+        }
+        m
+    }
+
+    /// The primary-load budget: explicit, or what had to go to the primary + slack.
+    pub fn primary_budget(&self, explicit: Option<f64>, slack: f64) -> BudgetCheck {
+        let unavoidable = self.unavoidable_share();
+        let (limit, basis) = match explicit {
+            Some(limit) => (limit, "set by the scenario".to_string()),
+            None => (
+                (unavoidable + slack).min(1.0),
+                format!(
+                    "{:.1}% of reads had to go to the primary + {:.0} points of slack",
+                    unavoidable * 100.0,
+                    slack * 100.0
+                ),
+            ),
+        };
+        BudgetCheck::at_most(
+            PRIMARY_READ_SHARE,
+            self.primary_share(),
+            limit,
+            Unit::Share,
+            basis,
+        )
+    }
+
+    pub fn failed_budget(&self, max: u64) -> BudgetCheck {
+        BudgetCheck::at_most(
+            FAILED_READS,
+            self.failed as f64,
+            max as f64,
+            Unit::Count,
+            "a failed read is an error page for the user".to_string(),
+        )
+    }
+
+    pub fn imbalance_budget(&self, max: f64) -> BudgetCheck {
+        BudgetCheck::at_most(
+            LOAD_IMBALANCE,
+            self.load_imbalance(),
+            max,
+            Unit::Ratio,
+            "busiest replica's reads over its fair share; replicas exist to share the load"
+                .to_string(),
+        )
+    }
+}
+
+/// Appends the faults that started or ended since the last call; returns the new count.
+pub fn trace_faults(cluster: &Cluster, seen: usize, trace: &mut Vec<TraceEvent>) -> usize {
+    let events = cluster.fault_events();
+    for f in &events[seen..] {
+        trace.push(TraceEvent {
+            at: f.at,
+            lane: Lane::Node(f.replica.to_string()),
+            text: f.description.clone(),
+            violates: None,
+            user: None,
+            op: None,
+            wastes: None,
+        });
+    }
+    events.len()
+}
+
+/// A trace line on a client's lane.
+pub fn client_event(
+    names: &Names,
+    at: Millis,
+    user: UserId,
+    device: DeviceId,
+    op: usize,
+    text: String,
+) -> TraceEvent {
+    TraceEvent {
+        at,
+        lane: Lane::Client {
+            user: names.user(user).to_string(),
+            device: names.device(device).to_string(),
+        },
+        text,
+        violates: None,
+        user: Some(names.user(user).to_string()),
+        op: Some(op),
+        wastes: None,
+    }
+}
+
+/// "replica-2 (needs LSN 3) refused, had LSN 1 → primary served LSN 3".
+pub fn describe_attempts(exec: &ReadExecution) -> String {
+    let mut steps: Vec<String> = Vec::new();
+    for a in &exec.attempts {
+        let node = match a.min_lsn {
+            Some(min) => format!("{} (needs {min})", a.target),
+            None => a.target.to_string(),
+        };
+        steps.push(match a.outcome {
+            AttemptOutcome::Served { observed } => format!("{node} served {observed}"),
+            AttemptOutcome::TooStale { applied, .. } => format!("{node} refused, had {applied}"),
+            AttemptOutcome::Unreachable => format!("{node} unreachable"),
+            AttemptOutcome::Skipped => continue,
+        });
+    }
+    if steps.is_empty() {
+        steps.push("empty plan".into());
+    }
+    if exec.served.is_none() {
+        steps.push("read FAILED".into());
+    }
+    steps.join(" → ")
+}
+
+/// Marks the read of each violation in the trace.
+pub fn mark_violations(trace: &mut [TraceEvent], violations: &[Violation]) {
+    for v in violations {
+        let read_op = v.operations.last().copied();
+        if let Some(e) = trace.iter_mut().find(|e| e.op.is_some() && e.op == read_op) {
+            e.violates = Some(v.guarantee);
+        }
+    }
+}
