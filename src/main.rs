@@ -6,7 +6,8 @@
 //! in `src/katas/`) and one entry in `registry()` below.
 
 use replication_katas::katas::quickpost::{QuickPost, ReadYourWritesRouter};
-use replication_katas::katas::{KataEntry, Registry, Solution};
+use replication_katas::katas::taskflow::{MonotonicReadsRouter, TaskFlow};
+use replication_katas::katas::{KataEntry, KataRunner, Registry, Solution};
 use std::process::ExitCode;
 
 // The learner's files. Skeletons are shipped with `todo!()` bodies, so their parameters
@@ -23,10 +24,27 @@ mod quickpost_solution;
 #[path = "../solutions/quickpost_naive.rs"]
 mod quickpost_naive;
 
+#[allow(unused_variables, dead_code, clippy::new_without_default)]
+#[path = "../katas/taskflow.rs"]
+mod taskflow;
+
+#[allow(clippy::new_without_default)]
+#[path = "../solutions/taskflow.rs"]
+mod taskflow_solution;
+
+#[allow(clippy::new_without_default)]
+#[path = "../solutions/taskflow_naive.rs"]
+mod taskflow_naive;
+
 type QuickPostRouter = Box<dyn ReadYourWritesRouter>;
+type TaskFlowRouter = Box<dyn MonotonicReadsRouter>;
 
 fn registry() -> Registry {
-    Registry::new(vec![Box::new(KataEntry {
+    Registry::new(vec![quickpost(), taskflow()])
+}
+
+fn quickpost() -> Box<dyn KataRunner> {
+    Box::new(KataEntry {
         kata: QuickPost,
         learner: || -> QuickPostRouter { Box::new(quickpost::Router::new()) },
         solutions: vec![
@@ -61,7 +79,41 @@ fn registry() -> Registry {
                 make: || -> QuickPostRouter { Box::new(quickpost_naive::TrustReportedLsn::new()) },
             },
         ],
-    })])
+    })
+}
+
+fn taskflow() -> Box<dyn KataRunner> {
+    Box::new(KataEntry {
+        kata: TaskFlow,
+        learner: || -> TaskFlowRouter { Box::new(taskflow::Router::new()) },
+        solutions: vec![
+            Solution {
+                name: "instructor",
+                flaw: "",
+                make: || -> TaskFlowRouter { Box::new(taskflow_solution::Router::new()) },
+            },
+            Solution {
+                name: "random-replica",
+                flaw: "any replica at random: with lags that differ, boards go back in time",
+                make: || -> TaskFlowRouter { Box::new(taskflow_naive::RandomReplica::new()) },
+            },
+            Solution {
+                name: "hash-mod-n",
+                flaw: "sticky by hash(user) mod N: breaks when a replica crashes, joins or is restored",
+                make: || -> TaskFlowRouter { Box::new(taskflow_naive::HashModN) },
+            },
+            Solution {
+                name: "always-primary",
+                flaw: "every read to the primary: over the primary-load budget",
+                make: || -> TaskFlowRouter { Box::new(taskflow_naive::AlwaysPrimary) },
+            },
+            Solution {
+                name: "freshest-replica",
+                flaw: "everyone on the freshest replica: over the load-imbalance budget",
+                make: || -> TaskFlowRouter { Box::new(taskflow_naive::FreshestReplica) },
+            },
+        ],
+    })
 }
 
 fn main() -> ExitCode {

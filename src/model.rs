@@ -95,6 +95,8 @@ pub struct Key(pub u32);
 pub struct Names {
     pub users: Vec<String>,
     pub devices: Vec<String>,
+    /// What each key is, for reports ("board launch"); `key 3` when absent.
+    pub keys: Vec<String>,
 }
 
 impl Names {
@@ -104,6 +106,13 @@ impl Names {
 
     pub fn device(&self, d: DeviceId) -> &str {
         self.devices.get(d.0 as usize).map_or("?", String::as_str)
+    }
+
+    pub fn key(&self, k: Key) -> String {
+        self.keys
+            .get(k.0 as usize)
+            .cloned()
+            .unwrap_or_else(|| format!("key {}", k.0))
     }
 }
 

@@ -1,87 +1,13 @@
 //! End-to-end tests of the real binary: what a learner or an instructor types, what
 //! they see, and the exit codes.
 
+mod common;
+
+use common::{Output, curated_failures, each, run, run_env, sh, temp_dir};
 use std::path::PathBuf;
-use std::process::Command;
-
-const BIN: &str = env!("CARGO_BIN_EXE_replication-katas");
-
-struct Output {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run_env(args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut cmd = Command::new(BIN);
-    cmd.args(args).env_remove("NO_COLOR");
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let out = cmd.output().expect("the binary runs");
-    Output {
-        code: out.status.code().expect("exited normally, not by a signal"),
-        stdout: String::from_utf8(out.stdout).expect("utf-8 stdout"),
-        stderr: String::from_utf8(out.stderr).expect("utf-8 stderr"),
-    }
-}
-
-fn run(args: &[&str]) -> Output {
-    run_env(args, &[])
-}
-
-/// Runs a command line given as one string (arguments without spaces).
-fn sh(command: &str) -> Output {
-    run(&command.split_whitespace().collect::<Vec<_>>())
-}
 
 fn grade_json(solution: &str, seed: &str, random: &str) -> serde_json::Value {
-    let out = run(&[
-        "grade",
-        "quickpost",
-        "--solution",
-        solution,
-        "--seed",
-        seed,
-        "--random",
-        random,
-        "--format",
-        "json",
-    ]);
-    let json: serde_json::Value = serde_json::from_str(&out.stdout)
-        .unwrap_or_else(|e| panic!("JSON output ({e}):\n{}\n{}", out.stdout, out.stderr));
-    let expected_code = if json["verdict"] == "pass" { 0 } else { 1 };
-    assert_eq!(out.code, expected_code, "{}", out.stderr);
-    json
-}
-
-/// The curated scenarios that failed, each with the guarantees violated and the
-/// budgets missed.
-fn curated_failures(json: &serde_json::Value) -> Vec<(String, Vec<String>)> {
-    json["scenarios"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|s| s["source"] != "random" && s["verdict"] != "pass")
-        .map(|s| {
-            let mut reasons: Vec<String> = s["violations"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|v| v["guarantee"].as_str().unwrap().to_string())
-                .chain(
-                    s["budgets"]
-                        .as_array()
-                        .unwrap()
-                        .iter()
-                        .filter(|b| b["met"] == false)
-                        .map(|b| format!("budget:{}", b["metric"].as_str().unwrap())),
-                )
-                .collect();
-            reasons.dedup();
-            (s["name"].as_str().unwrap().to_string(), reasons)
-        })
-        .collect()
+    common::grade_json("quickpost", solution, seed, random)
 }
 
 const CURATED: [&str; 9] = [
@@ -95,13 +21,6 @@ const CURATED: [&str; 9] = [
     "restore-from-backup",
     "steady-lag",
 ];
-
-fn each(names: &[&str], reason: &str) -> Vec<(String, Vec<String>)> {
-    names
-        .iter()
-        .map(|n| (n.to_string(), vec![reason.to_string()]))
-        .collect()
-}
 
 #[test]
 fn instructor_solution_passes_everything() {
@@ -243,13 +162,6 @@ fn bad_usage_exits_2() {
     assert_eq!(sh("frobnicate").code, 2);
     assert_eq!(sh("grade quickpost --seed minus-one").code, 2);
     assert_eq!(sh("--help").code, 0);
-}
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("rk-cli-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 /// Grades the instructor's solution with one extra scenario file; returns the output

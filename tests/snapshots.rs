@@ -5,10 +5,14 @@
 use std::process::Command;
 
 fn report(solution: &str) -> String {
+    report_of("quickpost", solution)
+}
+
+fn report_of(kata: &str, solution: &str) -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_replication-katas"))
         .args([
             "grade",
-            "quickpost",
+            kata,
             "--solution",
             solution,
             "--seed",
@@ -41,4 +45,14 @@ fn trust_reported_lsn_fails_after_restore() {
 #[test]
 fn always_primary_misses_the_budget() {
     insta::assert_snapshot!(report("always-primary"));
+}
+
+#[test]
+fn taskflow_instructor_pass() {
+    insta::assert_snapshot!(report_of("taskflow", "instructor"));
+}
+
+#[test]
+fn taskflow_hash_mod_n_fails_when_replicas_change() {
+    insta::assert_snapshot!(report_of("taskflow", "hash-mod-n"));
 }

@@ -5,8 +5,10 @@
 //! A violation explains itself in words a learner understands: who, what they wrote,
 //! what they read, which node served it and how far that node had got.
 
+mod monotonic_reads;
 mod read_your_writes;
 
+pub use monotonic_reads::monotonic_reads;
 pub use read_your_writes::read_your_writes;
 
 use crate::model::{Millis, NodeId};
@@ -20,12 +22,17 @@ pub enum Guarantee {
     /// A read includes every write its own session had acknowledged before the read
     /// began (Terry et al.: "read your writes"; DDIA: read-after-write consistency).
     ReadYourWrites,
+    /// A read includes every write that was relevant to an earlier read of the same
+    /// session: a session's view never goes back in time (Terry et al.: "monotonic
+    /// reads").
+    MonotonicReads,
 }
 
 impl Guarantee {
     pub fn name(self) -> &'static str {
         match self {
             Guarantee::ReadYourWrites => "read-your-writes",
+            Guarantee::MonotonicReads => "monotonic-reads",
         }
     }
 }

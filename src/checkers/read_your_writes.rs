@@ -88,6 +88,7 @@ mod tests {
         History::new(Names {
             users: vec!["alice".into(), "bob".into()],
             devices: vec!["phone".into(), "laptop".into()],
+            keys: vec![],
         })
     }
 

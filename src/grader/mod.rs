@@ -240,7 +240,12 @@ pub fn grade<K: Kata>(
         None if results.iter().all(|r| r.verdict == Verdict::Pass) => Verdict::Pass,
         None => Verdict::Fail,
     };
-    let counterexample = match (&fault, results.iter().find(|r| r.verdict == Verdict::Fail)) {
+    // Violated guarantees explain more than missed budgets: show one of those first.
+    let first_failure = results
+        .iter()
+        .find(|r| r.verdict == Verdict::Fail && r.violation_count > 0)
+        .or_else(|| results.iter().find(|r| r.verdict == Verdict::Fail));
+    let counterexample = match (&fault, first_failure) {
         (None, Some(failed)) => Some(counterexample(
             entry,
             request,
@@ -334,11 +339,16 @@ fn counterexample<K: Kata>(
                 .missed_budgets()
                 .next()
                 .expect("a failed scenario has a violation or a missed budget");
-            (
-                budget.metric.to_string(),
-                budget.describe(),
-                waste(&trace, budget.metric),
-            )
+            let mut events = waste(&trace, budget.metric);
+            if events.is_empty() {
+                // Nothing to point at one by one (e.g. imbalance): show the figures.
+                events = failed
+                    .metrics
+                    .iter()
+                    .map(|m| format!("{} {}", m.name.replace('_', " "), m.display()))
+                    .collect();
+            }
+            (budget.metric.to_string(), budget.describe(), events)
         }
     };
     Ok(Counterexample {

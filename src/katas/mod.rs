@@ -8,6 +8,7 @@
 
 pub mod quickpost;
 pub mod reads;
+pub mod taskflow;
 
 use crate::checkers::Violation;
 use crate::grader::{

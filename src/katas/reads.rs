@@ -3,7 +3,8 @@
 //! primary-load budget, the load-imbalance measure, and trace lines for reads.
 
 use crate::checkers::Violation;
-use crate::model::{DeviceId, Lsn, Millis, Names, NodeId, UserId};
+use crate::history::{History, ReadRecord};
+use crate::model::{DeviceId, Key, Lsn, Millis, Names, NodeId, UserId};
 use crate::report::{BudgetCheck, Lane, Metric, TraceEvent, Unit};
 use crate::sim::{AttemptOutcome, Cluster, ReadExecution};
 
@@ -25,43 +26,43 @@ pub struct ReadTally {
     /// Reads served by each replica (index = replica number − 1).
     pub per_replica: Vec<u64>,
     /// What an ideal balancer would have given each replica: every read adds 1/k to
-    /// each of the k replicas available at that moment.
+    /// each of the k replicas that could have served it correctly at that moment.
     pub fair: Vec<f64>,
 }
 
 impl ReadTally {
     /// Notes, before a read executes, whether a replica the proxy believes up could
-    /// serve a read needing `needs` (the oracle for the primary budget), and each
-    /// available replica's fair share.
+    /// serve a read needing `needs` (the oracle for the primary budget), and adds to
+    /// the fair share of each replica that could.
     pub fn before_read(&mut self, cluster: &mut Cluster, needs: Lsn) -> bool {
         let n = cluster.replica_ids().count();
         if self.fair.len() < n {
             self.fair.resize(n, 0.0);
             self.per_replica.resize(n, 0);
         }
-        let mut available = 0usize;
-        let mut could = false;
-        for id in cluster.replica_ids() {
-            let up =
-                cluster.is_reachable(id) && cluster.view().replica(id).is_some_and(|v| v.is_up());
-            if up {
-                available += 1;
-                could |= cluster.applied_lsn(id).is_some_and(|a| a >= needs);
+        // Replicas that could serve this read correctly: reachable, believed up, and
+        // far enough along. An ideal balancer spreads the read over exactly these.
+        let mut feasible = [false; 64];
+        let mut count = 0usize;
+        for (i, id) in cluster.replica_ids().enumerate().take(feasible.len()) {
+            let believed_up = cluster.view().replica(id).is_some_and(|v| v.is_up());
+            if cluster.is_reachable(id)
+                && believed_up
+                && cluster.applied_lsn(id).is_some_and(|a| a >= needs)
+            {
+                feasible[i] = true;
+                count += 1;
             }
         }
-        if available > 0 {
-            let share = 1.0 / available as f64;
-            for (i, id) in cluster.replica_ids().enumerate() {
-                if cluster.is_reachable(id) && cluster.view().replica(id).is_some_and(|v| v.is_up())
-                {
-                    self.fair[i] += share;
-                }
-            }
-        }
-        if !could {
+        if count == 0 {
             self.unavoidable += 1;
+            return false;
         }
-        could
+        let share = 1.0 / count as f64;
+        for (fair, _) in self.fair.iter_mut().zip(feasible).filter(|(_, f)| *f) {
+            *fair += share;
+        }
+        true
     }
 
     /// Records how a read went.
@@ -268,4 +269,44 @@ pub fn mark_violations(trace: &mut [TraceEvent], violations: &[Violation]) {
             e.violates = Some(v.guarantee);
         }
     }
+}
+
+/// Who read what, when: the facts of a read besides how it went.
+#[derive(Clone, Copy, Debug)]
+pub struct ReadOp {
+    pub op: usize,
+    pub at: Millis,
+    pub user: UserId,
+    pub device: DeviceId,
+    pub key: Key,
+}
+
+/// The trace line of a read, flagged when it spent the primary's budget needlessly.
+pub fn read_event(
+    names: &Names,
+    read: ReadOp,
+    text: String,
+    replica_could: bool,
+    exec: &ReadExecution,
+) -> TraceEvent {
+    let mut event = client_event(names, read.at, read.user, read.device, read.op, text);
+    if replica_could && matches!(exec.served, Some((NodeId::Primary, _))) {
+        event.wastes = Some(PRIMARY_READ_SHARE);
+    }
+    event
+}
+
+/// Records a finished read in the history.
+pub fn push_read(history: &mut History, read: ReadOp, exec: ReadExecution) {
+    history.reads.push(ReadRecord {
+        op: read.op,
+        user: read.user,
+        device: read.device,
+        key: read.key,
+        invoked_at: read.at,
+        completed_at: read.at + exec.latency_ms,
+        served: exec.served,
+        attempts: exec.attempts,
+        round_trips: exec.round_trips,
+    });
 }

@@ -20,6 +20,10 @@ mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded_scenarios.rs"));
 }
 
+mod cluster;
+
+pub use cluster::{MAX_TIME_MS, known, traffic_size, unique, validate_cluster};
+
 /// The schema versions this build understands.
 pub const SCHEMA_VERSION: u32 = 1;
 

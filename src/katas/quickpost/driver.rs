@@ -6,10 +6,10 @@ use super::api::{ProfileRead, ReadYourWritesRouter, WriteAck};
 use super::scenario::{QuickPostScenario, expand};
 use crate::checkers;
 use crate::grader::{Guard, LearnerFault};
-use crate::history::{History, ReadRecord, WriteRecord};
+use crate::history::{History, WriteRecord};
 use crate::katas::ScenarioRun;
-use crate::katas::reads::{self, PRIMARY_READ_SHARE, ReadTally};
-use crate::model::{Key, Lsn, Millis, NodeId, fmt_time};
+use crate::katas::reads::{self, ReadOp, ReadTally};
+use crate::model::{Key, Lsn, Millis, fmt_time};
 use crate::report::{Metric, Unit};
 use crate::sim::Cluster;
 
@@ -90,6 +90,13 @@ pub fn run(
                 let replica_could = tally.before_read(&mut cluster, needs);
                 let exec = cluster.execute(&plan);
                 tally.record(&exec);
+                let read_op = ReadOp {
+                    op: n,
+                    at: now,
+                    user: op.user,
+                    device: op.device,
+                    key: Key(owner.0),
+                };
                 if trace {
                     let whose = if read.is_own_profile() {
                         "their own profile".to_string()
@@ -97,24 +104,11 @@ pub fn run(
                         format!("{}'s profile", history.names.user(owner))
                     };
                     let text = format!("views {whose}: {}", reads::describe_attempts(&exec));
-                    let names = &history.names;
-                    let mut event = reads::client_event(names, now, op.user, op.device, n, text);
-                    if replica_could && matches!(exec.served, Some((NodeId::Primary, _))) {
-                        event.wastes = Some(PRIMARY_READ_SHARE);
-                    }
+                    let event =
+                        reads::read_event(&history.names, read_op, text, replica_could, &exec);
                     out.trace.push(event);
                 }
-                history.reads.push(ReadRecord {
-                    op: n,
-                    user: op.user,
-                    device: op.device,
-                    key: Key(owner.0),
-                    invoked_at: now,
-                    completed_at: now + exec.latency_ms,
-                    served: exec.served,
-                    attempts: exec.attempts,
-                    round_trips: exec.round_trips,
-                });
+                reads::push_read(&mut history, read_op, exec);
             }
         }
     }

@@ -3,7 +3,7 @@
 
 use crate::katas::KataScenario;
 use crate::model::{DeviceId, Millis, Names, UserId};
-use crate::sim::{ClusterSpec, Fault, FaultKind};
+use crate::sim::{ClusterSpec, Fault};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::Deserialize;
@@ -120,66 +120,11 @@ impl KataScenario for QuickPostScenario {
     }
 }
 
-/// Longest scenario accepted: a day of virtual time.
-const MAX_TIME_MS: Millis = 86_400_000;
+use crate::scenario::{MAX_TIME_MS, known, traffic_size, unique, validate_cluster};
 
 /// Checks what serde cannot: references between fields and sensible numbers.
 pub fn validate(s: &QuickPostScenario) -> Result<(), String> {
-    let c = &s.cluster;
-    if c.replicas == 0 {
-        return Err("cluster.replicas must be at least 1".into());
-    }
-    if c.lag_ms.len() != c.replicas as usize {
-        return Err(format!(
-            "cluster.lag_ms lists {} lag(s) for {} replica(s); give one per replica",
-            c.lag_ms.len(),
-            c.replicas
-        ));
-    }
-    if c.report_interval_ms == 0 {
-        return Err("cluster.report_interval_ms must be positive".into());
-    }
-    let mut next_added = c.replicas + 1;
-    let mut joined_at: Vec<Millis> = vec![0; c.replicas as usize];
-    let mut faults: Vec<&Fault> = s.faults.iter().collect();
-    faults.sort_by_key(|f| f.at_ms);
-    for f in &faults {
-        if f.at_ms > MAX_TIME_MS {
-            return Err(format!("a fault at {} ms is past the 24 h limit", f.at_ms));
-        }
-        if let FaultKind::AddReplica { .. } = f.kind {
-            if f.replica != next_added {
-                return Err(format!(
-                    "add_replica at {} ms adds replica {}, but the next free number is {next_added}",
-                    f.at_ms, f.replica
-                ));
-            }
-            next_added += 1;
-            joined_at.push(f.at_ms);
-            continue;
-        }
-        let Some(&joined) = joined_at.get((f.replica as usize).wrapping_sub(1)) else {
-            return Err(format!(
-                "{} at {} ms names replica {}, which does not exist (replicas are 1 to {})",
-                f.kind.name(),
-                f.at_ms,
-                f.replica,
-                next_added - 1
-            ));
-        };
-        if f.at_ms < joined {
-            return Err(format!(
-                "{} at {} ms hits replica {} before it joins at {} ms",
-                f.kind.name(),
-                f.at_ms,
-                f.replica,
-                joined
-            ));
-        }
-        if let FaultKind::Jitter { every_ms: 0, .. } = f.kind {
-            return Err("jitter.every_ms must be positive".into());
-        }
-    }
+    validate_cluster(&s.cluster, &s.faults)?;
     if s.users.is_empty() && s.traffic.is_none() {
         return Err("a scenario needs users (or traffic)".into());
     }
@@ -190,18 +135,8 @@ pub fn validate(s: &QuickPostScenario) -> Result<(), String> {
     }
     for (i, op) in s.ops.iter().enumerate() {
         let at = format!("ops[{i}] (at {} ms)", op.at_ms);
-        if !s.users.contains(&op.user) {
-            return Err(format!(
-                "{at}: unknown user `{}`; users are {:?}",
-                op.user, s.users
-            ));
-        }
-        if !s.devices.contains(&op.device) {
-            return Err(format!(
-                "{at}: unknown device `{}`; devices are {:?}",
-                op.device, s.devices
-            ));
-        }
+        known(&at, "user", &op.user, &s.users)?;
+        known(&at, "device", &op.device, &s.devices)?;
         if let Some(of) = &op.of {
             if !s.users.contains(of) {
                 return Err(format!(
@@ -220,18 +155,11 @@ pub fn validate(s: &QuickPostScenario) -> Result<(), String> {
         }
     }
     if let Some(t) = &s.traffic {
-        if t.duration_ms > MAX_TIME_MS {
-            return Err("traffic.duration_ms is past the 24 h limit".into());
-        }
         if t.users == 0 && (t.browse_per_s > 0 || t.posts_per_s > 0) {
             return Err("traffic needs at least one user".into());
         }
         let ops = u64::from(t.browse_per_s + t.posts_per_s * 2) * t.duration_ms / 1_000;
-        if ops > 1_000_000 {
-            return Err(format!(
-                "traffic would generate {ops} operations; keep it under a million"
-            ));
-        }
+        traffic_size(ops, t.duration_ms)?;
     }
     let b = &s.budgets;
     if let Some(share) = b.max_primary_read_share
@@ -241,15 +169,6 @@ pub fn validate(s: &QuickPostScenario) -> Result<(), String> {
     }
     if !(0.0..=1.0).contains(&b.primary_slack) {
         return Err("budgets.primary_slack must be between 0 and 1".into());
-    }
-    Ok(())
-}
-
-fn unique(what: &str, names: &[String]) -> Result<(), String> {
-    for (i, n) in names.iter().enumerate() {
-        if names[..i].contains(n) {
-            return Err(format!("{what}: `{n}` is listed twice"));
-        }
     }
     Ok(())
 }
@@ -270,6 +189,7 @@ pub fn expand(s: &QuickPostScenario, seed: u64) -> (Names, Vec<Op>) {
     let mut names = Names {
         users: s.users.clone(),
         devices: s.devices.clone(),
+        keys: Vec::new(),
     };
     let user = |n: &str| UserId(s.users.iter().position(|u| u == n).unwrap_or(0) as u32);
     let device = |n: &str| DeviceId(s.devices.iter().position(|d| d == n).unwrap_or(0) as u32);

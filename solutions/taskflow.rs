@@ -1,0 +1,82 @@
+//! TaskFlow — the instructor's solution.
+//!
+//! Design: a high-water mark per *user* — the newest write relevant to anything the
+//! session has read — and conditional reads that make a replica prove it has caught up
+//! that far. Reads rotate over every replica believed up, so the load spreads as evenly
+//! as freshness allows; the primary is the last resort.
+//!
+//! Why each choice:
+//! * high-water mark, not affinity: it survives crashes, restores from backup and
+//!   replicas joining, and does not chain hot users to one replica;
+//! * the mark is the newest *relevant write* (the last update to the board that the
+//!   read included), not the raw observed LSN: the raw LSN is stricter than monotonic
+//!   reads needs and would push sessions onto the freshest replica, unbalancing load;
+//! * `replica_at_least`, not trusting reports: a report may be stale-high after a
+//!   restore.
+
+use replication_katas::katas::taskflow::prelude::*;
+use std::collections::BTreeMap;
+
+/// Replica attempts before the primary; the plan keeps one slot for the primary.
+const MAX_REPLICA_ATTEMPTS: usize = 7;
+
+pub struct Router {
+    /// Each session's high-water mark.
+    marks: BTreeMap<UserId, Lsn>,
+    /// Each board's write LSNs, ascending (the log hands them out in order).
+    writes: BTreeMap<Key, Vec<Lsn>>,
+    /// Rotates reads over the replicas.
+    next: usize,
+}
+
+impl Router {
+    pub fn new() -> Self {
+        Router {
+            marks: BTreeMap::new(),
+            writes: BTreeMap::new(),
+            next: 0,
+        }
+    }
+}
+
+impl MonotonicReadsRouter for Router {
+    fn on_write_acked(&mut self, write: &BoardWrite, _cluster: &ClusterView<'_>) {
+        self.writes.entry(write.board).or_default().push(write.lsn);
+    }
+
+    fn route_read(&mut self, read: &BoardRead, cluster: &ClusterView<'_>) -> ReadPlan {
+        let mark = self.marks.get(&read.user).copied().unwrap_or(Lsn::ZERO);
+        let up: Vec<&ReplicaView> = cluster.replicas().iter().filter(|r| r.is_up()).collect();
+        if up.is_empty() {
+            return ReadPlan::new().primary();
+        }
+        // Replicas whose report already shows the mark come first — they will almost
+        // surely answer — so refusals do not pile reads onto whichever replica
+        // follows a lagging one. Each group is rotated for balance.
+        self.next = self.next.wrapping_add(1);
+        let (likely, unlikely): (Vec<&ReplicaView>, Vec<&ReplicaView>) =
+            up.iter().partition(|r| r.reported_lsn() >= mark);
+        let rotated = |group: &[&ReplicaView], next: usize| -> Vec<ReplicaId> {
+            let n = group.len().max(1);
+            (0..group.len()).map(|i| group[(next + i) % n].id).collect()
+        };
+        rotated(&likely, self.next)
+            .into_iter()
+            .chain(rotated(&unlikely, self.next))
+            .take(MAX_REPLICA_ATTEMPTS)
+            .fold(ReadPlan::new(), |plan, id| plan.replica_at_least(id, mark))
+            .primary()
+    }
+
+    fn on_read_served(&mut self, receipt: &ReadReceipt, _cluster: &ClusterView<'_>) {
+        // The newest write to this board that the answer included.
+        let Some(relevant) = self.writes.get(&receipt.board).and_then(|lsns| {
+            let i = lsns.partition_point(|&l| l <= receipt.observed);
+            i.checked_sub(1).map(|i| lsns[i])
+        }) else {
+            return;
+        };
+        let mark = self.marks.entry(receipt.user).or_insert(relevant);
+        *mark = (*mark).max(relevant);
+    }
+}

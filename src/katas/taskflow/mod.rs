@@ -1,0 +1,81 @@
+//! TaskFlow — the monotonic-reads kata (SPEC §5.2).
+//!
+//! Files of this kata: the learner's skeleton `katas/taskflow.rs`, the solutions in
+//! `solutions/taskflow*.rs`, the curated scenarios in `scenarios/taskflow/`.
+
+mod api;
+mod driver;
+mod random;
+mod scenario;
+mod text;
+
+pub use api::{BoardRead, BoardWrite, MonotonicReadsRouter, ReadReceipt};
+pub use scenario::{Budgets, OpKind, OpSpec, TaskFlowScenario, Traffic};
+
+use crate::grader::{Guard, LearnerFault};
+use crate::katas::{Kata, KataInfo, ScenarioRun};
+
+/// Everything a TaskFlow implementation needs, in one `use`.
+pub mod prelude {
+    pub use super::{BoardRead, BoardWrite, MonotonicReadsRouter, ReadReceipt};
+    pub use crate::model::{DeviceId, Key, Lsn, Millis, NodeId, ReplicaId, UserId};
+    pub use crate::sim::{ClusterView, Health, PositionReport, ReadPlan, ReplicaView};
+}
+
+static INFO: KataInfo = KataInfo {
+    name: "taskflow",
+    title: "TaskFlow",
+    topic: "monotonic reads",
+    difficulty: 2,
+    file: "katas/taskflow.rs",
+    summary: text::SUMMARY,
+    story: text::STORY,
+    implement: text::IMPLEMENT,
+    hints: text::HINTS,
+    constructor: "Router::new",
+};
+
+/// The TaskFlow kata.
+pub struct TaskFlow;
+
+impl Kata for TaskFlow {
+    type Scenario = TaskFlowScenario;
+    type Subject = dyn MonotonicReadsRouter;
+
+    fn info(&self) -> &'static KataInfo {
+        &INFO
+    }
+
+    fn validate(&self, scenario: &TaskFlowScenario) -> Result<(), String> {
+        scenario::validate(scenario)
+    }
+
+    fn random_scenario(&self, seed: u64, index: usize) -> TaskFlowScenario {
+        random::scenario(seed, index)
+    }
+
+    fn run(
+        &self,
+        scenario: &TaskFlowScenario,
+        subject: &mut Self::Subject,
+        seed: u64,
+        guard: &Guard,
+        trace: bool,
+    ) -> Result<ScenarioRun, LearnerFault> {
+        driver::run(scenario, subject, seed, guard, trace)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn random_scenarios_are_valid_and_reproducible() {
+        for i in 0..300 {
+            let s = random::scenario(42, i);
+            scenario::validate(&s).unwrap_or_else(|e| panic!("random-{i}: {e}"));
+            assert_eq!(s, random::scenario(42, i));
+        }
+    }
+}

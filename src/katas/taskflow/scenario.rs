@@ -1,0 +1,224 @@
+//! TaskFlow's scenario schema (version 1), validation and expansion into operations.
+
+use crate::katas::KataScenario;
+use crate::model::{DeviceId, Key, Millis, Names, UserId};
+use crate::scenario::{MAX_TIME_MS, known, traffic_size, unique, validate_cluster};
+use crate::sim::{ClusterSpec, Fault};
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde::Deserialize;
+
+/// A TaskFlow scenario file. See `docs/scenarios.md`.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct TaskFlowScenario {
+    pub schema: u32,
+    pub kata: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    pub cluster: ClusterSpec,
+    #[serde(default)]
+    pub faults: Vec<Fault>,
+    /// Named users of the story.
+    #[serde(default)]
+    pub users: Vec<String>,
+    #[serde(default = "default_devices")]
+    pub devices: Vec<String>,
+    #[serde(default = "default_boards")]
+    pub boards: Vec<String>,
+    #[serde(default)]
+    pub ops: Vec<OpSpec>,
+    #[serde(default)]
+    pub traffic: Option<Traffic>,
+    #[serde(default)]
+    pub budgets: Budgets,
+}
+
+fn default_devices() -> Vec<String> {
+    vec!["phone".into(), "laptop".into()]
+}
+
+fn default_boards() -> Vec<String> {
+    vec!["launch".into()]
+}
+
+/// `{ at_ms: 1200, user: bob, device: laptop, op: view_board, board: launch }`.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct OpSpec {
+    pub at_ms: Millis,
+    pub user: String,
+    pub device: String,
+    pub op: OpKind,
+    pub board: String,
+}
+
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum OpKind {
+    /// Move a task on the board (a write to the primary).
+    Update,
+    /// Refresh the board (a read, routed by the learner's router).
+    ViewBoard,
+}
+
+/// Background users refreshing boards and moving tasks.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Traffic {
+    pub users: u32,
+    pub duration_ms: Millis,
+    /// Board refreshes per second, over all background users.
+    pub refresh_per_s: u32,
+    /// Task updates per second, over all background users.
+    pub updates_per_s: u32,
+    /// Share of the refreshes made by the hottest user (`user-1`); the rest are spread
+    /// evenly.
+    #[serde(default)]
+    pub hot_share: f64,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Budgets {
+    #[serde(default)]
+    pub max_primary_read_share: Option<f64>,
+    #[serde(default = "default_slack")]
+    pub primary_slack: f64,
+    #[serde(default)]
+    pub max_failed_reads: u64,
+    /// Highest acceptable load imbalance: the busiest replica's reads over its fair
+    /// share.
+    #[serde(default = "default_imbalance")]
+    pub max_load_imbalance: f64,
+}
+
+fn default_slack() -> f64 {
+    0.15
+}
+
+fn default_imbalance() -> f64 {
+    1.5
+}
+
+impl Default for Budgets {
+    fn default() -> Self {
+        Budgets {
+            max_primary_read_share: None,
+            primary_slack: default_slack(),
+            max_failed_reads: 0,
+            max_load_imbalance: default_imbalance(),
+        }
+    }
+}
+
+impl KataScenario for TaskFlowScenario {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn set_name(&mut self, name: String) {
+        self.name = name;
+    }
+}
+
+pub fn validate(s: &TaskFlowScenario) -> Result<(), String> {
+    validate_cluster(&s.cluster, &s.faults)?;
+    if s.users.is_empty() && s.traffic.as_ref().is_none_or(|t| t.users == 0) {
+        return Err("a scenario needs users (or traffic)".into());
+    }
+    unique("users", &s.users)?;
+    unique("devices", &s.devices)?;
+    unique("boards", &s.boards)?;
+    if s.devices.is_empty() || s.boards.is_empty() {
+        return Err("devices and boards must not be empty".into());
+    }
+    for (i, op) in s.ops.iter().enumerate() {
+        let at = format!("ops[{i}] (at {} ms)", op.at_ms);
+        known(&at, "user", &op.user, &s.users)?;
+        known(&at, "device", &op.device, &s.devices)?;
+        known(&at, "board", &op.board, &s.boards)?;
+        if op.at_ms > MAX_TIME_MS {
+            return Err(format!("{at}: past the 24 h limit"));
+        }
+    }
+    if let Some(t) = &s.traffic {
+        if !(0.0..=1.0).contains(&t.hot_share) {
+            return Err("traffic.hot_share must be between 0 and 1".into());
+        }
+        let ops = u64::from(t.refresh_per_s + t.updates_per_s) * t.duration_ms / 1_000;
+        traffic_size(ops, t.duration_ms)?;
+    }
+    let b = &s.budgets;
+    if b.max_primary_read_share
+        .is_some_and(|x| !(0.0..=1.0).contains(&x))
+        || !(0.0..=1.0).contains(&b.primary_slack)
+    {
+        return Err("budget shares must be between 0 and 1".into());
+    }
+    if b.max_load_imbalance < 1.0 {
+        return Err("budgets.max_load_imbalance is at least 1.0 (perfectly even)".into());
+    }
+    Ok(())
+}
+
+/// A client operation, resolved to ids.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Op {
+    pub at: Millis,
+    pub user: UserId,
+    pub device: DeviceId,
+    pub board: Key,
+    pub update: bool,
+}
+
+/// Resolves names and adds background traffic; sorted by time, stable.
+pub fn expand(s: &TaskFlowScenario, seed: u64) -> (Names, Vec<Op>) {
+    let mut names = Names {
+        users: s.users.clone(),
+        devices: s.devices.clone(),
+        keys: s.boards.iter().map(|b| format!("board {b}")).collect(),
+    };
+    let index = |list: &[String], n: &str| list.iter().position(|x| x == n).unwrap_or(0) as u32;
+    let mut ops: Vec<Op> = s
+        .ops
+        .iter()
+        .map(|o| Op {
+            at: o.at_ms,
+            user: UserId(index(&s.users, &o.user)),
+            device: DeviceId(index(&s.devices, &o.device)),
+            board: Key(index(&s.boards, &o.board)),
+            update: o.op == OpKind::Update,
+        })
+        .collect();
+    if let Some(t) = &s.traffic
+        && t.users > 0
+    {
+        let first = names.users.len() as u32;
+        names
+            .users
+            .extend((1..=t.users).map(|i| format!("user-{i}")));
+        let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x0074_6173_6b66_6c6f);
+        let duration = t.duration_ms.max(1);
+        let boards = s.boards.len() as u32;
+        let devices = s.devices.len() as u32;
+        for i in 0..u64::from(t.refresh_per_s + t.updates_per_s) * duration / 1_000 {
+            let update = i < u64::from(t.updates_per_s) * duration / 1_000;
+            let user = if !update && rng.random_bool(t.hot_share) {
+                first
+            } else {
+                first + rng.random_range(0..t.users)
+            };
+            ops.push(Op {
+                at: rng.random_range(0..duration),
+                user: UserId(user),
+                device: DeviceId(rng.random_range(0..devices)),
+                board: Key(rng.random_range(0..boards)),
+                update,
+            });
+        }
+    }
+    ops.sort_by_key(|o| o.at);
+    (names, ops)
+}

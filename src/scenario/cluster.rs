@@ -1,0 +1,111 @@
+//! Validation shared by every scenario of a single-leader cluster.
+
+use crate::model::Millis;
+use crate::sim::{ClusterSpec, Fault, FaultKind};
+
+/// Most replicas a scenario may have, counting those added mid-run.
+pub const MAX_REPLICAS: u32 = 32;
+
+/// Longest scenario accepted: a day of virtual time.
+pub const MAX_TIME_MS: Millis = 86_400_000;
+
+/// Checks the cluster and its faults: lags given per replica, faults naming replicas
+/// that exist (and have joined), added replicas numbered next in order.
+pub fn validate_cluster(c: &ClusterSpec, faults: &[Fault]) -> Result<(), String> {
+    if c.replicas == 0 {
+        return Err("cluster.replicas must be at least 1".into());
+    }
+    if c.lag_ms.len() != c.replicas as usize {
+        return Err(format!(
+            "cluster.lag_ms lists {} lag(s) for {} replica(s); give one per replica",
+            c.lag_ms.len(),
+            c.replicas
+        ));
+    }
+    if c.report_interval_ms == 0 {
+        return Err("cluster.report_interval_ms must be positive".into());
+    }
+    let mut next_added = c.replicas + 1;
+    let mut joined_at: Vec<Millis> = vec![0; c.replicas as usize];
+    let mut faults: Vec<&Fault> = faults.iter().collect();
+    faults.sort_by_key(|f| f.at_ms);
+    for f in &faults {
+        if f.at_ms > MAX_TIME_MS {
+            return Err(format!("a fault at {} ms is past the 24 h limit", f.at_ms));
+        }
+        if let FaultKind::AddReplica { .. } = f.kind {
+            if f.replica != next_added {
+                return Err(format!(
+                    "add_replica at {} ms adds replica {}, but the next free number is {next_added}",
+                    f.at_ms, f.replica
+                ));
+            }
+            next_added += 1;
+            joined_at.push(f.at_ms);
+            continue;
+        }
+        let Some(&joined) = joined_at.get((f.replica as usize).wrapping_sub(1)) else {
+            return Err(format!(
+                "{} at {} ms names replica {}, which does not exist (replicas are 1 to {})",
+                f.kind.name(),
+                f.at_ms,
+                f.replica,
+                next_added - 1
+            ));
+        };
+        if f.at_ms < joined {
+            return Err(format!(
+                "{} at {} ms hits replica {} before it joins at {} ms",
+                f.kind.name(),
+                f.at_ms,
+                f.replica,
+                joined
+            ));
+        }
+        if let FaultKind::Jitter { every_ms: 0, .. } = f.kind {
+            return Err("jitter.every_ms must be positive".into());
+        }
+    }
+    if next_added - 1 > MAX_REPLICAS {
+        return Err(format!(
+            "{} replicas in all; a scenario may have at most {MAX_REPLICAS}",
+            next_added - 1
+        ));
+    }
+    Ok(())
+}
+
+/// Checks that no name is listed twice.
+pub fn unique(what: &str, names: &[String]) -> Result<(), String> {
+    for (i, n) in names.iter().enumerate() {
+        if names[..i].contains(n) {
+            return Err(format!("{what}: `{n}` is listed twice"));
+        }
+    }
+    Ok(())
+}
+
+/// Checks that an operation names a known user, device, board…:
+/// "ops[3] (at 1200 ms): unknown user `alcie`; users are [\"alice\", \"bob\"]".
+pub fn known(at: &str, what: &str, name: &str, list: &[String]) -> Result<(), String> {
+    if list.iter().any(|x| x == name) {
+        Ok(())
+    } else {
+        Err(format!(
+            "{at}: unknown {what} `{name}`; {what}s are {list:?}"
+        ))
+    }
+}
+
+/// Checks the size of generated background traffic.
+pub fn traffic_size(ops: u64, duration_ms: Millis) -> Result<(), String> {
+    if duration_ms > MAX_TIME_MS {
+        return Err("traffic.duration_ms is past the 24 h limit".into());
+    }
+    if ops > 1_000_000 {
+        return Err(format!(
+            "traffic would generate {ops} operations; keep it under a million"
+        ));
+    }
+    Ok(())
+}

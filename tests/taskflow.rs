@@ -1,0 +1,147 @@
+//! TaskFlow end to end: the instructor passes on merit, each naive strategy fails the
+//! scenarios it should, for the reason it should.
+
+mod common;
+
+use common::{curated_failures, each, failing_names, grade_json, sh};
+
+const CURATED: [&str; 7] = [
+    "divergent-lags",
+    "hot-users",
+    "many-users",
+    "replica-added",
+    "restore-from-backup",
+    "sticky-replica-crash",
+    "task-moves-back",
+];
+
+fn reasons_of(json: &serde_json::Value, scenario: &str) -> Vec<String> {
+    curated_failures(json)
+        .into_iter()
+        .find(|(n, _)| n == scenario)
+        .map(|(_, r)| r)
+        .unwrap_or_default()
+}
+
+#[test]
+fn instructor_solution_passes_everything() {
+    for seed in ["7", "2024"] {
+        let json = grade_json("taskflow", "instructor", seed, "500");
+        assert_eq!(
+            json["verdict"],
+            "pass",
+            "seed {seed}: {:#?}",
+            curated_failures(&json)
+        );
+        assert_eq!(json["stats"]["scenarios"], 507);
+    }
+}
+
+#[test]
+fn random_replica_goes_back_in_time() {
+    for seed in ["7", "2024"] {
+        let json = grade_json("taskflow", "random-replica", seed, "0");
+        assert_eq!(curated_failures(&json), each(&CURATED, "monotonic-reads"));
+    }
+}
+
+#[test]
+fn hash_mod_n_breaks_when_the_replica_set_changes_and_under_hot_users() {
+    for seed in ["7", "2024"] {
+        let json = grade_json("taskflow", "hash-mod-n", seed, "0");
+        assert_eq!(
+            failing_names(&json),
+            [
+                "hot-users",
+                "replica-added",
+                "restore-from-backup",
+                "sticky-replica-crash"
+            ]
+        );
+        for scenario in [
+            "replica-added",
+            "restore-from-backup",
+            "sticky-replica-crash",
+        ] {
+            let reasons = reasons_of(&json, scenario);
+            assert!(
+                reasons.contains(&"monotonic-reads".to_string()),
+                "{scenario}: {reasons:?}"
+            );
+        }
+        assert_eq!(reasons_of(&json, "hot-users"), ["budget:load_imbalance"]);
+    }
+}
+
+#[test]
+fn always_primary_is_over_the_primary_budget() {
+    let json = grade_json("taskflow", "always-primary", "7", "0");
+    assert_eq!(
+        curated_failures(&json),
+        each(&CURATED, "budget:primary_read_share")
+    );
+}
+
+#[test]
+fn freshest_replica_leaves_the_others_idle() {
+    for seed in ["7", "2024"] {
+        let json = grade_json("taskflow", "freshest-replica", seed, "0");
+        assert_eq!(
+            failing_names(&json),
+            [
+                "hot-users",
+                "many-users",
+                "replica-added",
+                "restore-from-backup",
+                "sticky-replica-crash"
+            ]
+        );
+        for scenario in [
+            "hot-users",
+            "many-users",
+            "replica-added",
+            "restore-from-backup",
+        ] {
+            let reasons = reasons_of(&json, scenario);
+            assert!(
+                reasons.contains(&"budget:load_imbalance".to_string()),
+                "{scenario}: {reasons:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_monotonic_reads_report_names_both_reads() {
+    let json = grade_json("taskflow", "random-replica", "7", "0");
+    let story = json["scenarios"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "task-moves-back")
+        .unwrap();
+    let text = story["violations"][0]["explanation"].as_str().unwrap();
+    for needle in [
+        "bob",
+        "carol's",
+        "board launch",
+        "replica-1",
+        "replica-2",
+        "went backwards",
+    ] {
+        assert!(text.contains(needle), "{needle}: {text}");
+    }
+}
+
+#[test]
+fn taskflow_is_listed_and_shown() {
+    let out = sh("kata list");
+    assert!(out.stdout.contains("taskflow") && out.stdout.contains("monotonic reads"));
+    let out = sh("kata show taskflow");
+    assert_eq!(out.code, 0);
+    for needle in ["katas/taskflow.rs", "on_read_served", "hash-mod-n"] {
+        assert!(out.stdout.contains(needle), "{needle}: {}", out.stdout);
+    }
+    let out = sh("replay taskflow --scenario task-moves-back --seed 7 --solution random-replica");
+    assert_eq!(out.code, 1);
+}
