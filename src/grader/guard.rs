@@ -28,6 +28,12 @@ pub enum LearnerFault {
     },
     /// A call did not return within the limit.
     Hung { function: String, limit_ms: u64 },
+    /// The same scenario and seed gave different histories.
+    Nondeterministic {
+        scenario: String,
+        difference: String,
+        likely_causes: String,
+    },
 }
 
 impl LearnerFault {

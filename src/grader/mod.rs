@@ -5,9 +5,11 @@
 //! so adding a kata never edits this file.
 
 mod guard;
+mod shrink;
 
 pub use crate::report::{GradeReport, ReplayReport};
 pub use guard::{Guard, LearnerFault, run_watched};
+pub use shrink::{Signature, removals};
 
 use crate::katas::{Kata, KataEntry, KataScenario, ScenarioRun};
 use crate::report::{
@@ -234,27 +236,23 @@ pub fn grade<K: Kata>(
         }
     }
 
-    let verdict = match &fault {
-        Some(f) if f.is_not_implemented() => Verdict::NotImplemented,
-        Some(_) => Verdict::Fail,
-        None if results.iter().all(|r| r.verdict == Verdict::Pass) => Verdict::Pass,
-        None => Verdict::Fail,
-    };
     // Violated guarantees explain more than missed budgets: show one of those first.
     let first_failure = results
         .iter()
         .find(|r| r.verdict == Verdict::Fail && r.violation_count > 0)
         .or_else(|| results.iter().find(|r| r.verdict == Verdict::Fail));
-    let counterexample = match (&fault, first_failure) {
-        (None, Some(failed)) => Some(counterexample(
-            entry,
-            request,
-            make,
-            &implementation,
-            failed,
-            guard,
-        )?),
-        _ => None,
+    let mut counterexample = None;
+    if let (None, Some(failed)) = (&fault, first_failure) {
+        match self::counterexample(entry, request, make, failed, guard)? {
+            Ok(c) => counterexample = Some(c),
+            Err(f) => fault = Some(f),
+        }
+    }
+    let verdict = match &fault {
+        Some(f) if f.is_not_implemented() => Verdict::NotImplemented,
+        Some(_) => Verdict::Fail,
+        None if results.iter().all(|r| r.verdict == Verdict::Pass) => Verdict::Pass,
+        None => Verdict::Fail,
     };
     Ok(GradeReport {
         kata: info.name,
@@ -315,95 +313,94 @@ pub fn replay_command(kata: &str, request: &GradeRequest, scenario: &str) -> Str
     cmd
 }
 
+/// What the likely causes of nondeterminism are, for the report.
+const NONDETERMINISM_CAUSES: &str = "iterating a HashMap or HashSet (their order changes \
+between instances: use BTreeMap/BTreeSet), reading the clock (use the view's `now()`), or \
+thread_rng / random numbers without a fixed seed";
+
 fn counterexample<K: Kata>(
     entry: &KataEntry<K>,
     request: &GradeRequest,
     make: Make<K>,
-    _implementation: &str,
     failed: &ScenarioResult,
     guard: &Guard,
-) -> Result<Counterexample, GradeError> {
+) -> Result<Result<Counterexample, LearnerFault>, GradeError> {
     let kata = &entry.kata;
     let (_, scenario) = find_scenario(kata, request, &failed.name)?;
-    let trace = run_one(kata, make, &scenario, request.seed, guard, true)
-        .map(|r| r.trace)
-        .unwrap_or_default();
-    let (guarantee, explanation, events) = match failed.violations.first() {
-        Some(v) => (
-            v.guarantee.name().to_string(),
-            v.explanation.clone(),
-            focus(&trace, &v.user, v.at_ms),
-        ),
-        None => {
-            let budget = failed
-                .missed_budgets()
-                .next()
-                .expect("a failed scenario has a violation or a missed budget");
-            let mut events = waste(&trace, budget.metric);
-            if events.is_empty() {
-                // Nothing to point at one by one (e.g. imbalance): show the figures.
-                events = failed
-                    .metrics
-                    .iter()
-                    .map(|m| format!("{} {}", m.name.replace('_', " "), m.display()))
-                    .collect();
-            }
-            (budget.metric.to_string(), budget.describe(), events)
+    Ok(counterexample_of(
+        kata, request, make, failed, &scenario, guard,
+    ))
+}
+
+fn counterexample_of<K: Kata>(
+    kata: &K,
+    request: &GradeRequest,
+    make: Make<K>,
+    failed: &ScenarioResult,
+    scenario: &K::Scenario,
+    guard: &Guard,
+) -> Result<Counterexample, LearnerFault> {
+    // The same seed must give the same history. Run the scenario twice more; if the
+    // runs disagree with each other or with the grade, the implementation depends on
+    // something besides its inputs.
+    let first = run_one(kata, make, scenario, request.seed, guard, true)?;
+    let second = run_one(kata, make, scenario, request.seed, guard, true)?;
+    if first.trace != second.trace || first.violations.len() != failed.violation_count {
+        let detail = first
+            .trace
+            .iter()
+            .zip(&second.trace)
+            .find(|(a, b)| a != b)
+            .map(|(a, b)| format!("first run: {}\nsecond run: {}", a.line(), b.line()))
+            .unwrap_or_else(|| "the runs found different violations".to_string());
+        return Err(LearnerFault::Nondeterministic {
+            scenario: failed.name.clone(),
+            difference: detail,
+            likely_causes: NONDETERMINISM_CAUSES.to_string(),
+        });
+    }
+    let signature = Signature::of(&first).expect("a failing scenario fails again on the same seed");
+    let shrunk = shrink::shrink(kata, make, scenario, request.seed, &signature, guard)?;
+    let run = run_one(kata, make, &shrunk.scenario, request.seed, guard, true)?;
+    let (guarantee, explanation) = match &signature {
+        Signature::Violates(g) => {
+            let v = run
+                .violations
+                .iter()
+                .find(|v| v.guarantee == *g)
+                .expect("the shrunk scenario fails the same way");
+            (g.name().to_string(), v.explanation.clone())
+        }
+        Signature::Misses(metric) => {
+            let b = run
+                .budgets
+                .iter()
+                .find(|b| b.metric == *metric)
+                .expect("the shrunk scenario misses the same budget");
+            (metric.to_string(), b.describe())
         }
     };
+    let timeline = crate::report::timeline::render(&run.trace)
+        .into_iter()
+        .map(|row| row.text)
+        .collect();
     Ok(Counterexample {
         scenario: failed.name.clone(),
         guarantee,
         explanation,
-        events,
+        events: run.trace.iter().map(TraceEvent::line).collect(),
+        timeline,
+        violating_rows: run
+            .trace
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.violates.is_some())
+            .map(|(i, _)| i + 1)
+            .collect(),
+        shrunk_from: shrunk.from,
+        shrunk_to: shrunk.to,
         replay: replay_command(kata.info().name, request, &failed.name),
     })
-}
-
-/// Most events a counterexample lists; `replay` shows them all.
-const MAX_EVENTS: usize = 40;
-/// Most wasteful operations listed for a missed budget.
-const MAX_WASTE_EXAMPLES: usize = 8;
-
-/// The events that explain a violation: cluster events and the user's own operations,
-/// up to the violating one.
-fn focus(trace: &[TraceEvent], user: &str, until: u64) -> Vec<String> {
-    let relevant: Vec<&TraceEvent> = trace
-        .iter()
-        .filter(|e| e.at <= until)
-        .filter(|e| e.user.as_deref().is_none_or(|u| u == user))
-        .collect();
-    let skip = relevant.len().saturating_sub(MAX_EVENTS);
-    let mut lines: Vec<String> = Vec::new();
-    if skip > 0 {
-        lines.push(format!("… {skip} earlier events (see replay)"));
-    }
-    lines.extend(relevant[skip..].iter().map(|e| e.line()));
-    lines
-}
-
-/// The events that explain a missed budget: the first operations that spent it
-/// needlessly, with the cluster events before them.
-fn waste(trace: &[TraceEvent], metric: &str) -> Vec<String> {
-    let wasteful: Vec<&TraceEvent> = trace.iter().filter(|e| e.wastes == Some(metric)).collect();
-    let Some(last_shown) = wasteful.get(MAX_WASTE_EXAMPLES.min(wasteful.len()).wrapping_sub(1))
-    else {
-        return Vec::new();
-    };
-    let mut lines: Vec<String> = trace
-        .iter()
-        .filter(|e| e.at <= last_shown.at)
-        .filter(|e| e.user.is_none() || e.wastes == Some(metric))
-        .take(MAX_EVENTS)
-        .map(TraceEvent::line)
-        .collect();
-    if wasteful.len() > MAX_WASTE_EXAMPLES {
-        lines.push(format!(
-            "… and {} more avoidable operations like these (see replay)",
-            wasteful.len() - MAX_WASTE_EXAMPLES
-        ));
-    }
-    lines
 }
 
 /// Runs one scenario with a full trace.

@@ -85,6 +85,29 @@ pub trait Kata: Send + Sync + 'static {
     /// kata's weak spots.
     fn random_scenario(&self, seed: u64, index: usize) -> Self::Scenario;
 
+    /// The scenario with everything generated made explicit (background traffic as
+    /// scripted operations), so the shrinker can remove pieces one at a time. Under
+    /// the same seed it must behave exactly like the original.
+    fn materialize(&self, scenario: &Self::Scenario, _seed: u64) -> Self::Scenario {
+        scenario.clone()
+    }
+
+    /// The size the shrinker minimizes: operations plus faults.
+    fn size(&self, scenario: &Self::Scenario) -> usize;
+
+    /// Smaller variants of a scenario, most aggressive first (see
+    /// [`crate::grader::removals`]).
+    fn shrink<'s>(
+        &self,
+        scenario: &'s Self::Scenario,
+    ) -> Box<dyn Iterator<Item = Self::Scenario> + 's>;
+
+    /// Every schedule of the kata's small bounded scope, for `grade --exhaustive`;
+    /// empty if the kata has none.
+    fn exhaustive(&self) -> Vec<Self::Scenario> {
+        Vec::new()
+    }
+
     /// Runs a scenario against an implementation. Learner code must only be called
     /// through `guard`.
     fn run(

@@ -201,6 +201,11 @@ impl ReadTally {
 pub fn trace_faults(cluster: &Cluster, seen: usize, trace: &mut Vec<TraceEvent>) -> usize {
     let events = cluster.fault_events();
     for f in &events[seen..] {
+        let label = if f.starts {
+            f.kind.replace('_', " ")
+        } else {
+            format!("{} ends", f.kind.replace('_', " "))
+        };
         trace.push(TraceEvent {
             at: f.at,
             lane: Lane::Node(f.replica.to_string()),
@@ -209,12 +214,15 @@ pub fn trace_faults(cluster: &Cluster, seen: usize, trace: &mut Vec<TraceEvent>)
             user: None,
             op: None,
             wastes: None,
+            label,
+            attempts: Vec::new(),
+            wrote: None,
         });
     }
     events.len()
 }
 
-/// A trace line on a client's lane.
+/// A trace line on a client's lane; `label` is its short form for the timeline.
 pub fn client_event(
     names: &Names,
     at: Millis,
@@ -222,6 +230,7 @@ pub fn client_event(
     device: DeviceId,
     op: usize,
     text: String,
+    label: String,
 ) -> TraceEvent {
     TraceEvent {
         at,
@@ -234,7 +243,31 @@ pub fn client_event(
         user: Some(names.user(user).to_string()),
         op: Some(op),
         wastes: None,
+        label,
+        attempts: Vec::new(),
+        wrote: None,
     }
+}
+
+/// The trace line of a write the primary accepted as `lsn`.
+pub fn write_event(
+    names: &Names,
+    write: ReadOp,
+    lsn: Lsn,
+    text: String,
+    label: String,
+) -> TraceEvent {
+    let mut event = client_event(
+        names,
+        write.at,
+        write.user,
+        write.device,
+        write.op,
+        text,
+        label,
+    );
+    event.wrote = Some(lsn);
+    event
 }
 
 /// "replica-2 (needs LSN 3) refused, had LSN 1 → primary served LSN 3".
@@ -271,7 +304,7 @@ pub fn mark_violations(trace: &mut [TraceEvent], violations: &[Violation]) {
     }
 }
 
-/// Who read what, when: the facts of a read besides how it went.
+/// Who read (or wrote) what, when: the facts of an operation besides how it went.
 #[derive(Clone, Copy, Debug)]
 pub struct ReadOp {
     pub op: usize,
@@ -286,10 +319,12 @@ pub fn read_event(
     names: &Names,
     read: ReadOp,
     text: String,
+    label: String,
     replica_could: bool,
     exec: &ReadExecution,
 ) -> TraceEvent {
-    let mut event = client_event(names, read.at, read.user, read.device, read.op, text);
+    let mut event = client_event(names, read.at, read.user, read.device, read.op, text, label);
+    event.attempts = exec.attempts.clone();
     if replica_could && matches!(exec.served, Some((NodeId::Primary, _))) {
         event.wastes = Some(PRIMARY_READ_SHARE);
     }

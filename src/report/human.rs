@@ -88,6 +88,20 @@ fn fault_text(fault: &LearnerFault, kata: &str) -> String {
             "{} `{function}` did not return within {limit_ms} ms.\n\n{NEXT_WHEN_HUNG}",
             "HUNG".red().bold()
         ),
+        LearnerFault::Nondeterministic {
+            scenario,
+            difference,
+            likely_causes,
+        } => format!(
+            "{} scenario {scenario} ran twice with the same seed and your code decided \
+             differently:\n{}\n\nLikely causes: {likely_causes}.",
+            "NONDETERMINISTIC".red().bold(),
+            difference
+                .lines()
+                .map(|l| format!("    {l}"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        ),
     }
 }
 
@@ -161,17 +175,22 @@ pub fn grade(report: &GradeReport) -> String {
             c.guarantee.red().bold()
         );
         let _ = writeln!(out, "  {}", crate::term::wrap(&c.explanation, 96, 2));
-        if !c.events.is_empty() {
-            let _ = writeln!(out, "\n  What happened:");
-            for e in &c.events {
-                let line = if e.contains('✗') {
-                    e.red().to_string()
-                } else {
-                    e.clone()
-                };
-                let _ = writeln!(out, "    {line}");
-            }
+        let _ = writeln!(
+            out,
+            "\n  Shrunk from {} to {} operations and faults:\n",
+            c.shrunk_from, c.shrunk_to
+        );
+        for (i, row) in c.timeline.iter().enumerate() {
+            let row = if c.violating_rows.contains(&i) {
+                row.red().bold().to_string()
+            } else if i == 0 {
+                row.dimmed().to_string()
+            } else {
+                row.clone()
+            };
+            let _ = writeln!(out, "  {row}");
         }
+        let _ = writeln!(out, "  {}", crate::report::timeline::LEGEND.dimmed());
         let _ = writeln!(out, "\n  Replay it: {}", c.replay.cyan());
     }
 

@@ -7,10 +7,12 @@
 
 pub mod human;
 pub mod json;
+pub mod timeline;
 
 use crate::checkers::{Guarantee, Violation};
 use crate::grader::LearnerFault;
-use crate::model::{Millis, fmt_time};
+use crate::model::{Lsn, Millis, fmt_time};
+use crate::sim::AttemptRecord;
 use serde::Serialize;
 use std::borrow::Cow;
 
@@ -237,6 +239,12 @@ pub struct TraceEvent {
     /// The budget (metric name) this operation counts against needlessly, e.g. a
     /// read served by the primary that a replica could have served.
     pub wastes: Option<&'static str>,
+    /// A few words for the timeline's cell ("post", "view own", "crash").
+    pub label: String,
+    /// For reads: each attempt of the plan and how it went.
+    pub attempts: Vec<AttemptRecord>,
+    /// For writes: the LSN the primary gave it.
+    pub wrote: Option<Lsn>,
 }
 
 impl TraceEvent {
@@ -269,8 +277,16 @@ pub struct Counterexample {
     pub guarantee: String,
     /// The explanation of the first violation or missed budget.
     pub explanation: String,
-    /// The events that lead to the failure, one line each.
+    /// The events of the shrunk scenario, one line each.
     pub events: Vec<String>,
+    /// The shrunk scenario as a timeline, one row per line (header first).
+    pub timeline: Vec<String>,
+    /// Rows of the timeline (1-based, counting the header as 0) that show a violation.
+    #[serde(skip)]
+    pub violating_rows: Vec<usize>,
+    /// Size (operations and faults) of the failing scenario before and after shrinking.
+    pub shrunk_from: usize,
+    pub shrunk_to: usize,
     /// The one command that replays it.
     pub replay: String,
 }

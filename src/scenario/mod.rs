@@ -21,8 +21,10 @@ mod embedded {
 }
 
 mod cluster;
+mod shrink;
 
 pub use cluster::{MAX_TIME_MS, known, traffic_size, unique, validate_cluster};
+pub use shrink::{ClusterScenario, proposals, size};
 
 /// The schema versions this build understands.
 pub const SCHEMA_VERSION: u32 = 1;

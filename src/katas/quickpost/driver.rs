@@ -68,8 +68,15 @@ pub fn run(
                         "posts → the primary appends it as {lsn}, acknowledged at t={}",
                         fmt_time(ack.at)
                     );
-                    let names = &history.names;
-                    let event = reads::client_event(names, now, op.user, op.device, n, text);
+                    let write_op = ReadOp {
+                        op: n,
+                        at: now,
+                        user: op.user,
+                        device: op.device,
+                        key: Key(op.user.0),
+                    };
+                    let event =
+                        reads::write_event(&history.names, write_op, lsn, text, "post".into());
                     out.trace.push(event);
                 }
             }
@@ -98,14 +105,21 @@ pub fn run(
                     key: Key(owner.0),
                 };
                 if trace {
-                    let whose = if read.is_own_profile() {
-                        "their own profile".to_string()
+                    let (whose, label) = if read.is_own_profile() {
+                        ("their own profile".to_string(), "view own".to_string())
                     } else {
-                        format!("{}'s profile", history.names.user(owner))
+                        let owner = history.names.user(owner);
+                        (format!("{owner}'s profile"), format!("view {owner}"))
                     };
                     let text = format!("views {whose}: {}", reads::describe_attempts(&exec));
-                    let event =
-                        reads::read_event(&history.names, read_op, text, replica_could, &exec);
+                    let event = reads::read_event(
+                        &history.names,
+                        read_op,
+                        text,
+                        label,
+                        replica_could,
+                        &exec,
+                    );
                     out.trace.push(event);
                 }
                 reads::push_read(&mut history, read_op, exec);

@@ -54,6 +54,21 @@ impl Kata for QuickPost {
         random::scenario(seed, index)
     }
 
+    fn materialize(&self, scenario: &QuickPostScenario, seed: u64) -> QuickPostScenario {
+        scenario::materialize(scenario, seed)
+    }
+
+    fn size(&self, scenario: &QuickPostScenario) -> usize {
+        crate::scenario::size(scenario)
+    }
+
+    fn shrink<'s>(
+        &self,
+        scenario: &'s QuickPostScenario,
+    ) -> Box<dyn Iterator<Item = QuickPostScenario> + 's> {
+        crate::scenario::proposals(scenario)
+    }
+
     fn run(
         &self,
         scenario: &QuickPostScenario,

@@ -3,6 +3,7 @@
 
 use crate::katas::KataScenario;
 use crate::model::{DeviceId, Millis, Names, UserId};
+use crate::scenario::ClusterScenario;
 use crate::sim::{ClusterSpec, Fault};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -107,6 +108,30 @@ impl Default for Budgets {
             primary_slack: default_slack(),
             max_failed_reads: 0,
         }
+    }
+}
+
+impl ClusterScenario for QuickPostScenario {
+    type Op = OpSpec;
+
+    fn ops(&self) -> &Vec<OpSpec> {
+        &self.ops
+    }
+
+    fn ops_mut(&mut self) -> &mut Vec<OpSpec> {
+        &mut self.ops
+    }
+
+    fn faults(&self) -> &Vec<Fault> {
+        &self.faults
+    }
+
+    fn faults_mut(&mut self) -> &mut Vec<Fault> {
+        &mut self.faults
+    }
+
+    fn cluster_mut(&mut self) -> &mut ClusterSpec {
+        &mut self.cluster
     }
 }
 
@@ -250,4 +275,27 @@ pub fn expand(s: &QuickPostScenario, seed: u64) -> (Names, Vec<Op>) {
     }
     ops.sort_by_key(|o| o.at);
     (names, ops)
+}
+
+/// The scenario with its background traffic turned into scripted operations.
+pub fn materialize(s: &QuickPostScenario, seed: u64) -> QuickPostScenario {
+    let (names, ops) = expand(s, seed);
+    let mut out = s.clone();
+    out.traffic = None;
+    out.ops = ops
+        .iter()
+        .map(|o| OpSpec {
+            at_ms: o.at,
+            user: names.user(o.user).to_string(),
+            device: names.device(o.device).to_string(),
+            op: if o.view_of.is_some() {
+                OpKind::ViewProfile
+            } else {
+                OpKind::Post
+            },
+            of: o.view_of.map(|u| names.user(u).to_string()),
+        })
+        .collect();
+    out.users = names.users;
+    out
 }

@@ -65,8 +65,17 @@ pub fn run(
                 router.on_write_acked(&write, &cluster.view())
             })?;
             if trace {
-                let text = format!("moves a task on {} → {lsn}", history.names.key(op.board));
-                let event = reads::client_event(&history.names, now, op.user, op.device, n, text);
+                let board = history.names.key(op.board);
+                let text = format!("moves a task on {board} → {lsn}");
+                let label = format!("update {}", board.trim_start_matches("board "));
+                let write_op = ReadOp {
+                    op: n,
+                    at: now,
+                    user: op.user,
+                    device: op.device,
+                    key: op.board,
+                };
+                let event = reads::write_event(&history.names, write_op, lsn, text, label);
                 out.trace.push(event);
             }
             continue;
@@ -113,7 +122,10 @@ pub fn run(
                 history.names.key(op.board),
                 reads::describe_attempts(&exec)
             );
-            let event = reads::read_event(&history.names, read_op, text, replica_could, &exec);
+            let board = history.names.key(op.board);
+            let label = format!("view {}", board.trim_start_matches("board "));
+            let event =
+                reads::read_event(&history.names, read_op, text, label, replica_could, &exec);
             out.trace.push(event);
         }
         reads::push_read(&mut history, read_op, exec);

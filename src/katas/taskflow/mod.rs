@@ -54,6 +54,21 @@ impl Kata for TaskFlow {
         random::scenario(seed, index)
     }
 
+    fn materialize(&self, scenario: &TaskFlowScenario, seed: u64) -> TaskFlowScenario {
+        scenario::materialize(scenario, seed)
+    }
+
+    fn size(&self, scenario: &TaskFlowScenario) -> usize {
+        crate::scenario::size(scenario)
+    }
+
+    fn shrink<'s>(
+        &self,
+        scenario: &'s TaskFlowScenario,
+    ) -> Box<dyn Iterator<Item = TaskFlowScenario> + 's> {
+        crate::scenario::proposals(scenario)
+    }
+
     fn run(
         &self,
         scenario: &TaskFlowScenario,

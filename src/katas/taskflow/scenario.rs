@@ -2,6 +2,7 @@
 
 use crate::katas::KataScenario;
 use crate::model::{DeviceId, Key, Millis, Names, UserId};
+use crate::scenario::ClusterScenario;
 use crate::scenario::{MAX_TIME_MS, known, traffic_size, unique, validate_cluster};
 use crate::sim::{ClusterSpec, Fault};
 use rand::{RngExt, SeedableRng};
@@ -113,6 +114,30 @@ impl Default for Budgets {
     }
 }
 
+impl ClusterScenario for TaskFlowScenario {
+    type Op = OpSpec;
+
+    fn ops(&self) -> &Vec<OpSpec> {
+        &self.ops
+    }
+
+    fn ops_mut(&mut self) -> &mut Vec<OpSpec> {
+        &mut self.ops
+    }
+
+    fn faults(&self) -> &Vec<Fault> {
+        &self.faults
+    }
+
+    fn faults_mut(&mut self) -> &mut Vec<Fault> {
+        &mut self.faults
+    }
+
+    fn cluster_mut(&mut self) -> &mut ClusterSpec {
+        &mut self.cluster
+    }
+}
+
 impl KataScenario for TaskFlowScenario {
     fn name(&self) -> &str {
         &self.name
@@ -221,4 +246,27 @@ pub fn expand(s: &TaskFlowScenario, seed: u64) -> (Names, Vec<Op>) {
     }
     ops.sort_by_key(|o| o.at);
     (names, ops)
+}
+
+/// The scenario with its background traffic turned into scripted operations.
+pub fn materialize(s: &TaskFlowScenario, seed: u64) -> TaskFlowScenario {
+    let (names, ops) = expand(s, seed);
+    let mut out = s.clone();
+    out.traffic = None;
+    out.ops = ops
+        .iter()
+        .map(|o| OpSpec {
+            at_ms: o.at,
+            user: names.user(o.user).to_string(),
+            device: names.device(o.device).to_string(),
+            op: if o.update {
+                OpKind::Update
+            } else {
+                OpKind::ViewBoard
+            },
+            board: s.boards[o.board.0 as usize].clone(),
+        })
+        .collect();
+    out.users = names.users;
+    out
 }
