@@ -97,12 +97,9 @@ pub fn removals<T: Clone>(items: &[T]) -> impl Iterator<Item = Vec<T>> + '_ {
     let n = items.len();
     let mut chunks = Vec::new();
     let mut chunk = n.div_ceil(2);
-    while n > 0 {
+    while chunk > 0 {
         chunks.push(chunk);
-        if chunk == 1 {
-            break;
-        }
-        chunk = chunk.div_ceil(2);
+        chunk = if chunk == 1 { 0 } else { chunk.div_ceil(2) };
     }
     chunks.into_iter().flat_map(move |chunk| {
         (0..n).step_by(chunk).map(move |start| {

@@ -52,12 +52,10 @@ pub fn proposals<S: ClusterScenario>(s: &S) -> Box<dyn Iterator<Item = S> + '_> 
         Some(c)
     });
     let lags = s.clone().cluster_mut().lag_ms.clone();
-    let shorter_lags = (0..lags.len()).filter_map(move |i| {
-        (lags[i] > 0).then(|| {
-            let mut c = s.clone();
-            c.cluster_mut().lag_ms[i] = lags[i] / 2;
-            c
-        })
+    let shorter_lags = (0..lags.len()).filter(|&i| lags[i] > 0).map(move |i| {
+        let mut c = s.clone();
+        c.cluster_mut().lag_ms[i] = lags[i] / 2;
+        c
     });
     Box::new(
         without_ops
