@@ -52,9 +52,14 @@ pub fn proposals<S: ClusterScenario>(s: &S) -> Box<dyn Iterator<Item = S> + '_> 
         Some(c)
     });
     let lags = s.clone().cluster_mut().lag_ms.clone();
-    let shorter_lags = (0..lags.len()).filter(|&i| lags[i] > 0).map(move |i| {
+    let positive: Vec<(usize, u64)> = lags
+        .into_iter()
+        .enumerate()
+        .filter(|(_, l)| *l > 0)
+        .collect();
+    let shorter_lags = positive.into_iter().map(move |(i, lag)| {
         let mut c = s.clone();
-        c.cluster_mut().lag_ms[i] = lags[i] / 2;
+        c.cluster_mut().lag_ms[i] = lag / 2;
         c
     });
     Box::new(
