@@ -264,7 +264,7 @@ fn scenarios_from_a_directory_are_graded_without_recompiling() {
 #[test]
 fn replay_reproduces_a_failure_and_a_pass() {
     let out = sh(
-        "replay quickpost --scenario restore-from-backup --seed 7 --solution trust-reported-lsn --color never",
+        "replay quickpost --scenario restore-from-backup --seed 7 --solution trust-reported-lsn --color never --lines",
     );
     assert_eq!(out.code, 1);
     assert!(
@@ -277,11 +277,20 @@ fn replay_reproduces_a_failure_and_a_pass() {
         "{}",
         out.stdout
     );
-    let out = sh("replay quickpost --scenario restore-from-backup --seed 7 --solution");
+    let out = sh("replay quickpost --scenario restore-from-backup --seed 7 --solution --lines");
     assert_eq!(out.code, 0, "{}", out.stdout);
     assert!(
         out.stdout.contains("refused"),
         "the instructor's conditional read is refused"
+    );
+    // Without --lines: the timeline, with the refusal in replica-2's lane.
+    let out =
+        sh("replay quickpost --scenario restore-from-backup --seed 7 --solution --color never");
+    assert!(out.stdout.contains("✗ has 0"), "{}", out.stdout);
+    assert!(
+        out.stdout.lines().nth(2).unwrap().starts_with("time"),
+        "{}",
+        out.stdout
     );
     let out = sh("replay quickpost --scenario nope --seed 7 --solution");
     assert_eq!(out.code, 2);

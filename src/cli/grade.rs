@@ -74,6 +74,7 @@ pub fn grade(registry: Arc<Registry>, args: GradeArgs) -> ExitCode {
     );
     request.random = args.random;
     request.scenario_dir = args.implementation.scenarios.clone();
+    request.exhaustive = args.exhaustive;
 
     let started = Instant::now();
     let worker = Arc::clone(&registry);
@@ -145,6 +146,6 @@ pub fn replay(registry: Arc<Registry>, args: ReplayArgs) -> ExitCode {
             return ExitCode::from(EXIT_FAIL);
         }
     };
-    print!("{}", human::replay(&report));
+    print!("{}", human::replay(&report, args.lines));
     exit_for(report.result.verdict)
 }

@@ -106,6 +106,11 @@ struct GradeArgs {
     /// How many random scenarios to add to the curated ones.
     #[arg(long, default_value_t = DEFAULT_RANDOM_SCENARIOS, value_name = "N")]
     random: usize,
+    /// Explore every schedule of the kata's small scope (2 replicas, up to 4
+    /// operations, lags from {0, 1 s, 90 s}, a restore or not) instead of curated and
+    /// random scenarios.
+    #[arg(long)]
+    exhaustive: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
@@ -129,6 +134,9 @@ struct ReplayArgs {
     seed: u64,
     #[command(flatten)]
     implementation: Implementation,
+    /// One sentence per event instead of the timeline.
+    #[arg(long)]
+    lines: bool,
     #[arg(long, default_value_t = 2_000, value_name = "MS")]
     hang_limit_ms: u64,
 }

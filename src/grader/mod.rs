@@ -5,7 +5,7 @@
 //! so adding a kata never edits this file.
 
 mod guard;
-mod shrink;
+pub mod shrink;
 
 pub use crate::report::{GradeReport, ReplayReport};
 pub use guard::{Guard, LearnerFault, run_watched};
@@ -43,6 +43,8 @@ pub struct GradeRequest {
     pub random: usize,
     /// Extra scenario files; a file with the name of a curated scenario replaces it.
     pub scenario_dir: Option<PathBuf>,
+    /// Explore the kata's whole bounded scope instead of curated + random scenarios.
+    pub exhaustive: bool,
 }
 
 impl GradeRequest {
@@ -52,6 +54,7 @@ impl GradeRequest {
             seed,
             random: DEFAULT_RANDOM_SCENARIOS,
             scenario_dir: None,
+            exhaustive: false,
         }
     }
 }
@@ -67,6 +70,8 @@ pub enum GradeError {
         name: String,
         available: String,
     },
+    #[error("{kata} has no exhaustive mode yet")]
+    NoExhaustiveMode { kata: &'static str },
     #[error(
         "{kata} has no scenario named `{name}`; curated ones are: {available} (random ones are \
          named random-0, random-1, …)"
@@ -78,7 +83,8 @@ pub enum GradeError {
     },
 }
 
-type Make<K> = fn() -> Box<<K as Kata>::Subject>;
+/// Makes a fresh implementation of a kata's learner-facing trait.
+pub type Make<K> = fn() -> Box<<K as Kata>::Subject>;
 
 fn implementation<K: Kata>(
     entry: &KataEntry<K>,
@@ -189,7 +195,9 @@ fn result_of(name: String, source: Source, run: &ScenarioRun) -> ScenarioResult 
     }
 }
 
-fn run_one<K: Kata>(
+/// Runs one scenario against a fresh implementation, seeded from the grade's seed and
+/// the scenario's name.
+pub fn run_one<K: Kata>(
     kata: &K,
     make: Make<K>,
     scenario: &K::Scenario,
@@ -216,18 +224,33 @@ pub fn grade<K: Kata>(
     let kata = &entry.kata;
     let info = kata.info();
     let (implementation, make) = implementation(entry, &request.target)?;
-    let curated = curated(kata, request.scenario_dir.as_ref())?;
+    let scenarios: Box<dyn Iterator<Item = (Source, K::Scenario)>> = if request.exhaustive {
+        let all = kata.exhaustive();
+        if all.is_empty() {
+            return Err(GradeError::NoExhaustiveMode { kata: info.name });
+        }
+        Box::new(all.into_iter().map(|s| (Source::Exhaustive, s)))
+    } else {
+        let curated = curated(kata, request.scenario_dir.as_ref())?;
+        let random =
+            (0..request.random).map(|i| (Source::Random, kata.random_scenario(request.seed, i)));
+        Box::new(curated.into_iter().chain(random))
+    };
 
-    let mut results = Vec::with_capacity(curated.len() + request.random);
+    let mut results = Vec::new();
     let mut events = 0;
+    let mut schedules = 0;
     let mut fault = None;
-    let random =
-        (0..request.random).map(|i| (Source::Random, kata.random_scenario(request.seed, i)));
-    for (source, scenario) in curated.into_iter().chain(random) {
+    for (source, scenario) in scenarios {
         match run_one(kata, make, &scenario, request.seed, guard, false) {
             Ok(run) => {
                 events += run.events;
-                results.push(result_of(scenario.name().to_string(), source, &run));
+                schedules += 1;
+                let result = result_of(scenario.name().to_string(), source, &run);
+                // An exhaustive grade lists only the schedules that failed.
+                if !request.exhaustive || result.verdict != Verdict::Pass {
+                    results.push(result);
+                }
             }
             Err(f) => {
                 fault = Some(f);
@@ -262,9 +285,10 @@ pub fn grade<K: Kata>(
         verdict,
         seed: request.seed,
         stats: Stats {
-            scenarios: results.len(),
+            scenarios: schedules,
             events,
             elapsed_ms: None,
+            schedules: request.exhaustive.then_some(schedules),
         },
         scenarios: results,
         learner_fault: fault,
@@ -280,6 +304,13 @@ fn find_scenario<K: Kata>(
 ) -> Result<(Source, K::Scenario), GradeError> {
     if let Some(i) = name.strip_prefix("random-").and_then(|n| n.parse().ok()) {
         return Ok((Source::Random, kata.random_scenario(request.seed, i)));
+    }
+    if let Some(i) = name
+        .strip_prefix("exhaustive-")
+        .and_then(|n| n.parse::<usize>().ok())
+        && let Some(s) = kata.exhaustive().into_iter().nth(i)
+    {
+        return Ok((Source::Exhaustive, s));
     }
     let curated = curated(kata, request.scenario_dir.as_ref())?;
     let available = curated

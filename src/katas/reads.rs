@@ -201,10 +201,15 @@ impl ReadTally {
 pub fn trace_faults(cluster: &Cluster, seen: usize, trace: &mut Vec<TraceEvent>) -> usize {
     let events = cluster.fault_events();
     for f in &events[seen..] {
-        let label = if f.starts {
-            f.kind.replace('_', " ")
-        } else {
-            format!("{} ends", f.kind.replace('_', " "))
+        let label = match (f.kind, f.starts) {
+            ("add_replica", true) => "joins".to_string(),
+            (kind, true) => kind.to_string(),
+            ("crash", false) => "restarts".to_string(),
+            ("partition", false) => "heals".to_string(),
+            ("stall", false) => "resumes".to_string(),
+            ("growth", false) => "lag recovers".to_string(),
+            ("restore" | "add_replica", false) => "caught up".to_string(),
+            (kind, false) => format!("{kind} ends"),
         };
         trace.push(TraceEvent {
             at: f.at,

@@ -131,17 +131,40 @@ pub fn grade(report: &GradeReport) -> String {
         return out;
     }
 
+    if let Some(schedules) = report.stats.schedules {
+        let failed = report.scenarios.len();
+        let verdict = if failed == 0 {
+            Verdict::Pass
+        } else {
+            Verdict::Fail
+        };
+        let _ = writeln!(out, "\n{}", "Exhaustive scope".bold());
+        let _ = writeln!(
+            out,
+            "  {} {} of {schedules} schedules passed",
+            mark(verdict),
+            schedules - failed
+        );
+        for s in report.scenarios.iter().take(RANDOM_LISTED) {
+            let _ = writeln!(out, "{}", scenario_line(s));
+        }
+        if failed > RANDOM_LISTED {
+            let _ = writeln!(out, "    … and {} more", failed - RANDOM_LISTED);
+        }
+    }
     let curated: Vec<&ScenarioResult> = report
         .scenarios
         .iter()
-        .filter(|s| s.source != Source::Random)
+        .filter(|s| matches!(s.source, Source::Curated | Source::File(_)))
         .collect();
     let random: Vec<&ScenarioResult> = report
         .scenarios
         .iter()
         .filter(|s| s.source == Source::Random)
         .collect();
-    let _ = writeln!(out, "\n{}", "Curated scenarios".bold());
+    if report.stats.schedules.is_none() {
+        let _ = writeln!(out, "\n{}", "Curated scenarios".bold());
+    }
     for s in &curated {
         let _ = writeln!(out, "{}", scenario_line(s));
     }
@@ -195,7 +218,7 @@ pub fn grade(report: &GradeReport) -> String {
     }
 
     let failed = report.failed().count();
-    let total = report.scenarios.len();
+    let total = report.stats.scenarios;
     let _ = writeln!(out);
     match report.verdict {
         Verdict::Pass => {
@@ -226,8 +249,9 @@ pub fn grade(report: &GradeReport) -> String {
     out
 }
 
-/// Renders a replay: the whole trace, then the verdict.
-pub fn replay(r: &ReplayReport) -> String {
+/// Renders a replay: the whole trace as a timeline (or, with `lines`, one sentence per
+/// event), then the violations, the budgets and the verdict.
+pub fn replay(r: &ReplayReport, lines: bool) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -241,13 +265,24 @@ pub fn replay(r: &ReplayReport) -> String {
         let _ = writeln!(out, "{}", fault_text(fault, r.kata));
         return out;
     }
-    for e in &r.trace {
-        let line = e.line();
-        let _ = if e.violates.is_some() {
-            writeln!(out, "{}", line.red().bold())
-        } else {
-            writeln!(out, "{line}")
-        };
+    if lines {
+        for e in &r.trace {
+            let line = e.line();
+            let _ = if e.violates.is_some() {
+                writeln!(out, "{}", line.red().bold())
+            } else {
+                writeln!(out, "{line}")
+            };
+        }
+    } else {
+        for row in crate::report::timeline::render(&r.trace) {
+            let _ = if row.violation {
+                writeln!(out, "{}", row.text.red().bold())
+            } else {
+                writeln!(out, "{}", row.text)
+            };
+        }
+        let _ = writeln!(out, "{}", crate::report::timeline::LEGEND.dimmed());
     }
     let _ = writeln!(out);
     for v in &r.result.violations {

@@ -157,6 +157,8 @@ pub enum Source {
     File(String),
     /// Drawn by the random generator.
     Random,
+    /// A schedule of the bounded-exhaustive scope.
+    Exhaustive,
 }
 
 /// One scenario's outcome.
@@ -299,6 +301,9 @@ pub struct Stats {
     /// Wall-clock grading time; `null` unless asked for with `--timings`, so that the
     /// same seed gives byte-identical output.
     pub elapsed_ms: Option<u64>,
+    /// Schedules explored, for `--exhaustive` grades.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub schedules: Option<usize>,
 }
 
 /// A whole grade of one implementation of one kata.

@@ -21,6 +21,7 @@ mod embedded {
 }
 
 mod cluster;
+pub mod exhaustive;
 mod shrink;
 
 pub use cluster::{MAX_TIME_MS, known, traffic_size, unique, validate_cluster};

@@ -69,6 +69,10 @@ impl Kata for QuickPost {
         crate::scenario::proposals(scenario)
     }
 
+    fn exhaustive(&self) -> Vec<QuickPostScenario> {
+        scenario::exhaustive()
+    }
+
     fn run(
         &self,
         scenario: &QuickPostScenario,

@@ -299,3 +299,57 @@ pub fn materialize(s: &QuickPostScenario, seed: u64) -> QuickPostScenario {
     out.users = names.users;
     out
 }
+
+/// The exhaustive scope: alice alone, operations from {post on the phone, view her
+/// profile on the phone, view it on the laptop} (posting from the laptop is the same
+/// by symmetry), replica-1 restored or not.
+pub fn exhaustive() -> Vec<QuickPostScenario> {
+    use crate::scenario::exhaustive::schedules;
+    const KINDS: [(&str, OpKind); 3] = [
+        ("phone", OpKind::Post),
+        ("phone", OpKind::ViewProfile),
+        ("laptop", OpKind::ViewProfile),
+    ];
+    schedules(KINDS.len(), &[1])
+        .into_iter()
+        .enumerate()
+        .map(|(i, sched)| {
+            let mut cluster = ClusterSpec::with_lags(sched.lags.to_vec());
+            cluster.report_interval_ms = 1_000;
+            let faults = match (sched.restore, sched.restore_at()) {
+                (Some(replica), Some(at_ms)) => vec![Fault {
+                    at_ms,
+                    replica,
+                    kind: crate::sim::FaultKind::Restore {
+                        backup_age_ms: 600_000,
+                        catch_up_ms: 60_000,
+                    },
+                }],
+                _ => Vec::new(),
+            };
+            QuickPostScenario {
+                schema: crate::scenario::SCHEMA_VERSION,
+                kata: "quickpost".into(),
+                name: format!("exhaustive-{i}"),
+                description: "a schedule of the exhaustive scope".into(),
+                cluster,
+                faults,
+                users: vec!["alice".into()],
+                devices: vec!["phone".into(), "laptop".into()],
+                ops: sched
+                    .ops
+                    .iter()
+                    .map(|&(k, at_ms)| OpSpec {
+                        at_ms,
+                        user: "alice".into(),
+                        device: KINDS[k].0.into(),
+                        op: KINDS[k].1,
+                        of: None,
+                    })
+                    .collect(),
+                traffic: None,
+                budgets: Budgets::default(),
+            }
+        })
+        .collect()
+}

@@ -69,6 +69,10 @@ impl Kata for TaskFlow {
         crate::scenario::proposals(scenario)
     }
 
+    fn exhaustive(&self) -> Vec<TaskFlowScenario> {
+        scenario::exhaustive()
+    }
+
     fn run(
         &self,
         scenario: &TaskFlowScenario,

@@ -270,3 +270,57 @@ pub fn materialize(s: &TaskFlowScenario, seed: u64) -> TaskFlowScenario {
     out.users = names.users;
     out
 }
+
+/// The exhaustive scope: carol moves tasks on one board, bob refreshes it from his
+/// phone or his laptop; replica-1 restored or not.
+pub fn exhaustive() -> Vec<TaskFlowScenario> {
+    use crate::scenario::exhaustive::schedules;
+    const KINDS: [(&str, &str, OpKind); 3] = [
+        ("carol", "laptop", OpKind::Update),
+        ("bob", "phone", OpKind::ViewBoard),
+        ("bob", "laptop", OpKind::ViewBoard),
+    ];
+    schedules(KINDS.len(), &[1])
+        .into_iter()
+        .enumerate()
+        .map(|(i, sched)| {
+            let mut cluster = ClusterSpec::with_lags(sched.lags.to_vec());
+            cluster.report_interval_ms = 1_000;
+            let faults = match (sched.restore, sched.restore_at()) {
+                (Some(replica), Some(at_ms)) => vec![Fault {
+                    at_ms,
+                    replica,
+                    kind: crate::sim::FaultKind::Restore {
+                        backup_age_ms: 600_000,
+                        catch_up_ms: 60_000,
+                    },
+                }],
+                _ => Vec::new(),
+            };
+            TaskFlowScenario {
+                schema: crate::scenario::SCHEMA_VERSION,
+                kata: "taskflow".into(),
+                name: format!("exhaustive-{i}"),
+                description: "a schedule of the exhaustive scope".into(),
+                cluster,
+                faults,
+                users: vec!["bob".into(), "carol".into()],
+                devices: vec!["phone".into(), "laptop".into()],
+                boards: vec!["launch".into()],
+                ops: sched
+                    .ops
+                    .iter()
+                    .map(|&(k, at_ms)| OpSpec {
+                        at_ms,
+                        user: KINDS[k].0.into(),
+                        device: KINDS[k].1.into(),
+                        op: KINDS[k].2,
+                        board: "launch".into(),
+                    })
+                    .collect(),
+                traffic: None,
+                budgets: Budgets::default(),
+            }
+        })
+        .collect()
+}
