@@ -7,6 +7,7 @@
 //! found with no randomness at all.
 
 use crate::model::Millis;
+use crate::sim::{ClusterSpec, Fault, FaultKind};
 
 /// Lags each replica may have.
 pub const LAGS: [Millis; 3] = [0, 1_000, 90_000];
@@ -37,6 +38,27 @@ impl Schedule {
     pub fn restore_at(&self) -> Option<Millis> {
         let last = self.ops.last()?.1;
         self.restore.map(|_| last.saturating_sub(RESTORE_LEAD))
+    }
+}
+
+impl Schedule {
+    /// The schedule's cluster (reports every second) and its restore, if any: from a
+    /// ten-minute-old backup, replaying for a minute.
+    pub fn cluster_and_faults(&self) -> (ClusterSpec, Vec<Fault>) {
+        let mut cluster = ClusterSpec::with_lags(self.lags.to_vec());
+        cluster.report_interval_ms = 1_000;
+        let faults = match (self.restore, self.restore_at()) {
+            (Some(replica), Some(at_ms)) => vec![Fault {
+                at_ms,
+                replica,
+                kind: FaultKind::Restore {
+                    backup_age_ms: 600_000,
+                    catch_up_ms: 60_000,
+                },
+            }],
+            _ => Vec::new(),
+        };
+        (cluster, faults)
     }
 }
 

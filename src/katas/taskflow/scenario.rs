@@ -284,19 +284,7 @@ pub fn exhaustive() -> Vec<TaskFlowScenario> {
         .into_iter()
         .enumerate()
         .map(|(i, sched)| {
-            let mut cluster = ClusterSpec::with_lags(sched.lags.to_vec());
-            cluster.report_interval_ms = 1_000;
-            let faults = match (sched.restore, sched.restore_at()) {
-                (Some(replica), Some(at_ms)) => vec![Fault {
-                    at_ms,
-                    replica,
-                    kind: crate::sim::FaultKind::Restore {
-                        backup_age_ms: 600_000,
-                        catch_up_ms: 60_000,
-                    },
-                }],
-                _ => Vec::new(),
-            };
+            let (cluster, faults) = sched.cluster_and_faults();
             TaskFlowScenario {
                 schema: crate::scenario::SCHEMA_VERSION,
                 kata: "taskflow".into(),
