@@ -46,25 +46,17 @@ impl MonotonicReadsRouter for Router {
 
     fn route_read(&mut self, read: &BoardRead, cluster: &ClusterView<'_>) -> ReadPlan {
         let mark = self.marks.get(&read.user).copied().unwrap_or(Lsn::ZERO);
-        let up: Vec<&ReplicaView> = cluster.replicas().iter().filter(|r| r.is_up()).collect();
-        if up.is_empty() {
-            return ReadPlan::new().primary();
-        }
+        let up = cluster.replicas().iter().filter(|r| r.is_up());
         // Replicas whose report already shows the mark come first — they will almost
         // surely answer — so refusals do not pile reads onto whichever replica
         // follows a lagging one. Each group is rotated for balance.
         self.next = self.next.wrapping_add(1);
-        let (likely, unlikely): (Vec<&ReplicaView>, Vec<&ReplicaView>) =
-            up.iter().partition(|r| r.reported_lsn() >= mark);
-        let rotated = |group: &[&ReplicaView], next: usize| -> Vec<ReplicaId> {
-            let n = group.len().max(1);
-            (0..group.len()).map(|i| group[(next + i) % n].id).collect()
-        };
-        rotated(&likely, self.next)
-            .into_iter()
-            .chain(rotated(&unlikely, self.next))
+        let likely = up.clone().filter(|r| r.reported_lsn() >= mark);
+        let unlikely = up.filter(|r| r.reported_lsn() < mark);
+        rotated(likely, self.next)
+            .chain(rotated(unlikely, self.next))
             .take(MAX_REPLICA_ATTEMPTS)
-            .fold(ReadPlan::new(), |plan, id| plan.replica_at_least(id, mark))
+            .fold(ReadPlan::new(), |plan, r| plan.replica_at_least(r.id, mark))
             .primary()
     }
 
@@ -79,4 +71,13 @@ impl MonotonicReadsRouter for Router {
         let mark = self.marks.entry(receipt.user).or_insert(relevant);
         *mark = (*mark).max(relevant);
     }
+}
+
+/// The group's replicas, starting at position `by` (modulo its size) and wrapping.
+fn rotated<'v>(
+    group: impl Iterator<Item = &'v ReplicaView> + Clone,
+    by: usize,
+) -> impl Iterator<Item = &'v ReplicaView> {
+    let k = by % group.clone().count().max(1);
+    group.clone().skip(k).chain(group.take(k))
 }

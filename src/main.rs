@@ -5,9 +5,9 @@
 //! Adding a kata: its files (`katas/`, `solutions/`, `scenarios/<kata>/`, a module
 //! in `src/katas/`) and one entry in `registry()` below.
 
-use replication_katas::katas::quickpost::{QuickPost, ReadYourWritesRouter};
-use replication_katas::katas::taskflow::{MonotonicReadsRouter, TaskFlow};
-use replication_katas::katas::{KataEntry, KataRunner, Registry, Solution};
+use replication_katas::katas::quickpost::ReadYourWritesRouter;
+use replication_katas::katas::taskflow::MonotonicReadsRouter;
+use replication_katas::katas::{KataRunner, Registry, Solution};
 use std::process::ExitCode;
 
 // The learner's files. Skeletons are shipped with `todo!()` bodies, so their parameters
@@ -44,10 +44,9 @@ fn registry() -> Registry {
 }
 
 fn quickpost() -> Box<dyn KataRunner> {
-    Box::new(KataEntry {
-        kata: QuickPost,
-        learner: || -> QuickPostRouter { Box::new(quickpost::Router::new()) },
-        solutions: vec![
+    replication_katas::katas::quickpost::entry(
+        || -> QuickPostRouter { Box::new(quickpost::Router::new()) },
+        vec![
             Solution {
                 name: "instructor",
                 flaw: "",
@@ -79,14 +78,13 @@ fn quickpost() -> Box<dyn KataRunner> {
                 make: || -> QuickPostRouter { Box::new(quickpost_naive::TrustReportedLsn::new()) },
             },
         ],
-    })
+    )
 }
 
 fn taskflow() -> Box<dyn KataRunner> {
-    Box::new(KataEntry {
-        kata: TaskFlow,
-        learner: || -> TaskFlowRouter { Box::new(taskflow::Router::new()) },
-        solutions: vec![
+    replication_katas::katas::taskflow::entry(
+        || -> TaskFlowRouter { Box::new(taskflow::Router::new()) },
+        vec![
             Solution {
                 name: "instructor",
                 flaw: "",
@@ -113,7 +111,7 @@ fn taskflow() -> Box<dyn KataRunner> {
                 make: || -> TaskFlowRouter { Box::new(taskflow_naive::FreshestReplica) },
             },
         ],
-    })
+    )
 }
 
 fn main() -> ExitCode {

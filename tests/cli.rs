@@ -441,3 +441,13 @@ fn hints_are_progressive_and_remembered() {
     assert_eq!(run_env(&["hint", "quickpost", "9"], &env).code, 2);
     assert_eq!(run_env(&["hint", "nosuchkata"], &env).code, 2);
 }
+
+#[test]
+fn the_number_of_grading_threads_does_not_change_the_result() {
+    let one =
+        sh("grade quickpost --solution always-replica --seed 4 --random 60 --format json -j 1");
+    let three =
+        sh("grade quickpost --solution always-replica --seed 4 --random 60 --format json -j 3");
+    assert_eq!(one.code, 1);
+    assert_eq!(one.stdout, three.stdout);
+}

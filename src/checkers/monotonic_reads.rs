@@ -2,8 +2,7 @@
 
 use super::{Guarantee, Violation};
 use crate::history::{History, ReadRecord};
-use crate::model::{Key, Lsn, NodeId, UserId, fmt_time};
-use std::collections::BTreeMap;
+use crate::model::{Key, Lsn, NodeId, fmt_time};
 
 /// What a session has seen: the newest write relevant to one of its earlier reads.
 #[derive(Clone, Copy)]
@@ -24,51 +23,62 @@ struct Seen<'h> {
 /// "Earlier" means completed before the later read began; concurrent reads of one
 /// session (two devices at once) owe each other nothing. Failed reads saw nothing.
 pub fn monotonic_reads(history: &History) -> Vec<Violation> {
-    // LSNs of the writes to each key, ascending (the log assigns them in order).
-    let mut writes_to: BTreeMap<Key, Vec<(Lsn, usize)>> = BTreeMap::new();
+    // LSNs of the writes to each key, ascending (the log assigns them in order). Keys
+    // and users are small dense numbers, so vectors indexed by them do the job of maps.
+    let keys = history
+        .writes
+        .iter()
+        .map(|w| w.key.0 as usize + 1)
+        .max()
+        .unwrap_or(0);
+    let mut writes_to: Vec<Vec<(Lsn, usize)>> = vec![Vec::new(); keys];
     for w in &history.writes {
-        writes_to.entry(w.key).or_default().push((w.lsn, w.op));
+        writes_to[w.key.0 as usize].push((w.lsn, w.op));
     }
-    for list in writes_to.values_mut() {
+    for list in &mut writes_to {
         list.sort_unstable();
     }
     let relevant = |key: Key, observed: Lsn| -> Option<(Lsn, usize)> {
-        let list = writes_to.get(&key)?;
+        let list = writes_to.get(key.0 as usize)?;
         let i = list.partition_point(|&(lsn, _)| lsn <= observed);
         i.checked_sub(1).map(|i| list[i])
     };
 
     let mut reads: Vec<&ReadRecord> = history.reads.iter().collect();
     reads.sort_by_key(|r| (r.invoked_at, r.op));
-    let mut floor: BTreeMap<UserId, Seen> = BTreeMap::new();
-    let mut pending: BTreeMap<UserId, Vec<Seen>> = BTreeMap::new();
+    let users = reads
+        .iter()
+        .map(|r| r.user.0 as usize + 1)
+        .max()
+        .unwrap_or(0);
+    let mut floor: Vec<Option<Seen>> = vec![None; users];
+    let mut pending: Vec<Vec<Seen>> = vec![Vec::new(); users];
     let mut violations = Vec::new();
     for read in reads {
+        let u = read.user.0 as usize;
         // Earlier reads of this session that have completed now raise its floor.
-        if let Some(list) = pending.get_mut(&read.user) {
-            let mut i = 0;
-            while i < list.len() {
-                if list[i].read.completed_at <= read.invoked_at {
-                    let seen = list.swap_remove(i);
-                    let slot = floor.entry(read.user).or_insert(seen);
-                    if seen.write_lsn > slot.write_lsn {
-                        *slot = seen;
-                    }
-                } else {
-                    i += 1;
+        let list = &mut pending[u];
+        let mut i = 0;
+        while i < list.len() {
+            if list[i].read.completed_at <= read.invoked_at {
+                let seen = list.swap_remove(i);
+                if floor[u].is_none_or(|f| seen.write_lsn > f.write_lsn) {
+                    floor[u] = Some(seen);
                 }
+            } else {
+                i += 1;
             }
         }
         let Some((node, observed)) = read.served else {
             continue;
         };
-        if let Some(seen) = floor.get(&read.user)
+        if let Some(seen) = &floor[u]
             && observed < seen.write_lsn
         {
             violations.push(explain(history, read, node, observed, seen));
         }
         if let Some((write_lsn, write_op)) = relevant(read.key, observed) {
-            pending.entry(read.user).or_default().push(Seen {
+            pending[u].push(Seen {
                 write_lsn,
                 write_op,
                 read,
@@ -119,7 +129,7 @@ fn explain(
 mod tests {
     use super::*;
     use crate::history::WriteRecord;
-    use crate::model::{DeviceId, Names, ReplicaId};
+    use crate::model::{DeviceId, Names, ReplicaId, UserId};
 
     const BOB: UserId = UserId(0);
     const CAROL: UserId = UserId(1);

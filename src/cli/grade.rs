@@ -75,6 +75,7 @@ pub fn grade(registry: Arc<Registry>, args: GradeArgs) -> ExitCode {
     request.random = args.random;
     request.scenario_dir = args.implementation.scenarios.clone();
     request.exhaustive = args.exhaustive;
+    request.jobs = args.jobs;
 
     let started = Instant::now();
     let worker = Arc::clone(&registry);

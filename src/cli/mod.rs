@@ -121,6 +121,10 @@ struct GradeArgs {
     /// How long one call into the graded code may take before it counts as a hang.
     #[arg(long, default_value_t = 2_000, value_name = "MS")]
     hang_limit_ms: u64,
+    /// Grading threads (default: one per core, at most four). Results do not depend
+    /// on it.
+    #[arg(long, short = 'j', default_value_t = 0, value_name = "N")]
+    jobs: usize,
 }
 
 #[derive(Debug, clap::Args)]

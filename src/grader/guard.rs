@@ -9,7 +9,7 @@
 use serde::Serialize;
 use std::cell::{Cell, RefCell};
 use std::panic::{self, AssertUnwindSafe};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex, Once};
 use std::time::{Duration, Instant};
@@ -93,20 +93,83 @@ fn tidy_path(file: &str) -> String {
 struct CallState {
     calls: AtomicU64,
     in_call: AtomicBool,
-    function: Mutex<&'static str>,
+    /// The function being called, as an index into [`FUNCTION_NAMES`].
+    function: AtomicUsize,
 }
 
-/// Wraps every call into learner code. Cheap: two atomic stores and a thread-local
+/// Names of the learner functions called so far, so that a call records a number, not
+/// a string, and the watchdog can still name the function that hangs.
+static FUNCTION_NAMES: Mutex<Vec<&'static str>> = Mutex::new(Vec::new());
+
+thread_local! {
+    /// This thread's copy of [`FUNCTION_NAMES`], looked up without a lock.
+    static KNOWN_NAMES: RefCell<Vec<&'static str>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The index of `name` in [`FUNCTION_NAMES`], registering it on first use.
+fn function_index(name: &'static str) -> usize {
+    KNOWN_NAMES.with(|known| {
+        // The names are string literals: comparing addresses finds them fast.
+        if let Some(i) = known.borrow().iter().position(|n| std::ptr::eq(*n, name)) {
+            return i;
+        }
+        let mut names = FUNCTION_NAMES.lock().unwrap_or_else(|e| e.into_inner());
+        if !names.contains(&name) {
+            names.push(name);
+        }
+        *known.borrow_mut() = names.clone();
+        let i = names.iter().position(|n| *n == name).unwrap_or(0);
+        // Remember this literal's address too, so the next lookup is quick.
+        if !std::ptr::eq(names[i], name) {
+            known.borrow_mut()[i] = name;
+        }
+        i
+    })
+}
+
+fn function_name(index: usize) -> &'static str {
+    let names = FUNCTION_NAMES.lock().unwrap_or_else(|e| e.into_inner());
+    names.get(index).copied().unwrap_or("?")
+}
+
+/// Wraps every call into learner code. Cheap: a few atomic stores and a thread-local
 /// flag per call; no allocation unless the call panics.
-#[derive(Clone, Debug, Default)]
+///
+/// One guard per grading thread ([`Guard::fork`]); all the guards of a family are
+/// watched by the same watchdog.
+#[derive(Clone, Debug)]
 pub struct Guard {
     state: Arc<CallState>,
+    family: Arc<Mutex<Vec<Arc<CallState>>>>,
+}
+
+impl Default for Guard {
+    fn default() -> Self {
+        Guard::new()
+    }
 }
 
 impl Guard {
     pub fn new() -> Self {
         install_hook();
-        Guard::default()
+        let state = Arc::new(CallState::default());
+        Guard {
+            family: Arc::new(Mutex::new(vec![Arc::clone(&state)])),
+            state,
+        }
+    }
+
+    /// A guard for another grading thread, watched together with this one.
+    pub fn fork(&self) -> Guard {
+        let state = Arc::new(CallState::default());
+        self.family
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(Arc::clone(&state));
+        Guard {
+            state,
+            family: Arc::clone(&self.family),
+        }
     }
 
     /// Calls `f`, which runs learner code in `function` (e.g.
@@ -116,10 +179,9 @@ impl Guard {
         function: &'static str,
         f: impl FnOnce() -> T,
     ) -> Result<T, LearnerFault> {
-        install_hook();
-        if let Ok(mut name) = self.state.function.try_lock() {
-            *name = function;
-        }
+        self.state
+            .function
+            .store(function_index(function), Ordering::Relaxed);
         self.state.calls.fetch_add(1, Ordering::Relaxed);
         self.state.in_call.store(true, Ordering::Release);
         IN_LEARNER_CALL.with(|c| c.set(true));
@@ -156,7 +218,7 @@ pub fn run_watched<T: Send + 'static>(
     work: impl FnOnce(Guard) -> T + Send + 'static,
 ) -> Result<T, LearnerFault> {
     let guard = Guard::new();
-    let state = Arc::clone(&guard.state);
+    let family = Arc::clone(&guard.family);
     let (tx, rx) = mpsc::channel();
     std::thread::Builder::new()
         .name("grader".into())
@@ -166,8 +228,8 @@ pub fn run_watched<T: Send + 'static>(
         })
         .expect("spawning the grading thread");
     let tick = (limit / 10).clamp(Duration::from_millis(5), Duration::from_millis(100));
-    let mut last_calls = u64::MAX;
-    let mut since = Instant::now();
+    // Per watched thread: the call count last seen, and since when it has not moved.
+    let mut seen: Vec<(u64, Instant)> = Vec::new();
     loop {
         match rx.recv_timeout(tick) {
             Ok(result) => return Ok(result),
@@ -176,16 +238,20 @@ pub fn run_watched<T: Send + 'static>(
                 panic!("the grading thread stopped without a result");
             }
             Err(mpsc::RecvTimeoutError::Timeout) => {
-                let calls = state.calls.load(Ordering::Relaxed);
-                if calls != last_calls || !state.in_call.load(Ordering::Acquire) {
-                    last_calls = calls;
-                    since = Instant::now();
-                } else if since.elapsed() >= limit {
-                    let function = state.function.lock().map(|f| *f).unwrap_or("?");
-                    return Err(LearnerFault::Hung {
-                        function: function.to_string(),
-                        limit_ms: limit.as_millis() as u64,
-                    });
+                let states = family.lock().unwrap_or_else(|e| e.into_inner()).clone();
+                seen.resize(states.len(), (u64::MAX, Instant::now()));
+                for (state, (last_calls, since)) in states.iter().zip(seen.iter_mut()) {
+                    let calls = state.calls.load(Ordering::Relaxed);
+                    if calls != *last_calls || !state.in_call.load(Ordering::Acquire) {
+                        *last_calls = calls;
+                        *since = Instant::now();
+                    } else if since.elapsed() >= limit {
+                        let function = function_name(state.function.load(Ordering::Relaxed));
+                        return Err(LearnerFault::Hung {
+                            function: function.to_string(),
+                            limit_ms: limit.as_millis() as u64,
+                        });
+                    }
                 }
             }
         }
@@ -230,6 +296,28 @@ mod tests {
         });
         assert!(
             matches!(r, Err(LearnerFault::Hung { function, .. }) if function == "Router::route_read")
+        );
+    }
+
+    #[test]
+    fn a_hang_on_a_forked_guard_is_seen_too() {
+        let r = run_watched(Duration::from_millis(100), |g| {
+            let worker = g.fork();
+            std::thread::spawn(move || {
+                worker.call("Router::on_read_served", || {
+                    loop {
+                        std::thread::sleep(Duration::from_millis(20));
+                    }
+                })
+            });
+            // The first thread keeps calling quickly; the worker's hang still counts.
+            loop {
+                g.call("f", || std::thread::sleep(Duration::from_millis(5)))
+                    .unwrap();
+            }
+        });
+        assert!(
+            matches!(r, Err(LearnerFault::Hung { function, .. }) if function == "Router::on_read_served")
         );
     }
 

@@ -20,7 +20,7 @@ use std::path::PathBuf;
 use thiserror::Error;
 
 /// Random scenarios per grade unless `--random N` says otherwise.
-pub const DEFAULT_RANDOM_SCENARIOS: usize = 500;
+pub const DEFAULT_RANDOM_SCENARIOS: usize = 2_000;
 
 /// The name given to the reference solution.
 pub const INSTRUCTOR: &str = "instructor";
@@ -45,6 +45,9 @@ pub struct GradeRequest {
     pub scenario_dir: Option<PathBuf>,
     /// Explore the kata's whole bounded scope instead of curated + random scenarios.
     pub exhaustive: bool,
+    /// Grading threads; 0 means one per core (at most four). The result is the same
+    /// whatever the number.
+    pub jobs: usize,
 }
 
 impl GradeRequest {
@@ -55,6 +58,7 @@ impl GradeRequest {
             random: DEFAULT_RANDOM_SCENARIOS,
             scenario_dir: None,
             exhaustive: false,
+            jobs: 0,
         }
     }
 }
@@ -215,6 +219,68 @@ pub fn run_one<K: Kata>(
     )
 }
 
+/// Grading threads: as asked, or one per core (at most four).
+fn workers(jobs: usize) -> usize {
+    if jobs > 0 {
+        return jobs;
+    }
+    std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
+}
+
+type Outcome = Result<(ScenarioResult, u64), LearnerFault>;
+
+/// Runs every scenario, spread over the cores, and returns the outcomes in scenario
+/// order up to and including the first learner fault — exactly what one thread going
+/// through them in order would have found. Scenario `i` goes to worker `i mod n`, so
+/// when a worker stops at a fault, every scenario before it has been run.
+fn run_all<K: Kata>(
+    kata: &K,
+    make: Make<K>,
+    scenarios: &[(Source, K::Scenario)],
+    request: &GradeRequest,
+    guard: &Guard,
+) -> Vec<(usize, Outcome)> {
+    let seed = request.seed;
+    let n = workers(request.jobs).min(scenarios.len()).max(1);
+    let work = |guard: Guard, first: usize| {
+        let mut out = Vec::new();
+        for i in (first..scenarios.len()).step_by(n) {
+            let (source, scenario) = &scenarios[i];
+            let outcome = run_one(kata, make, scenario, seed, &guard, false).map(|run| {
+                let result = result_of(scenario.name().to_string(), source.clone(), &run);
+                (result, run.events)
+            });
+            let stop = outcome.is_err();
+            out.push((i, outcome));
+            if stop {
+                break;
+            }
+        }
+        out
+    };
+    let mut outcomes: Vec<(usize, Outcome)> = std::thread::scope(|scope| {
+        let helpers: Vec<_> = (1..n)
+            .map(|first| {
+                let guard = guard.fork();
+                std::thread::Builder::new()
+                    .stack_size(16 << 20)
+                    .spawn_scoped(scope, move || work(guard, first))
+                    .expect("spawning a grading thread")
+            })
+            .collect();
+        let mut all = work(guard.clone(), 0);
+        for h in helpers {
+            all.extend(h.join().expect("a grading thread stopped without a result"));
+        }
+        all
+    });
+    outcomes.sort_by_key(|(i, _)| *i);
+    if let Some(stop) = outcomes.iter().position(|(_, o)| o.is_err()) {
+        outcomes.truncate(stop + 1);
+    }
+    outcomes
+}
+
 /// Grades one implementation of one kata.
 pub fn grade<K: Kata>(
     entry: &KataEntry<K>,
@@ -237,22 +303,23 @@ pub fn grade<K: Kata>(
         Box::new(curated.into_iter().chain(random))
     };
 
+    let scenarios: Vec<(Source, K::Scenario)> = scenarios.collect();
     let mut results = Vec::new();
     let mut events = 0;
     let mut schedules = 0;
     let mut fault = None;
-    for (source, scenario) in scenarios {
-        match run_one(kata, make, &scenario, request.seed, guard, false) {
-            Ok(run) => {
-                events += run.events;
+    for (i, outcome) in run_all(kata, make, &scenarios, request, guard) {
+        match outcome {
+            Ok((result, run_events)) => {
+                events += run_events;
                 schedules += 1;
-                let result = result_of(scenario.name().to_string(), source, &run);
                 // An exhaustive grade lists only the schedules that failed.
                 if !request.exhaustive || result.verdict != Verdict::Pass {
                     results.push(result);
                 }
             }
             Err(f) => {
+                debug_assert!(i < scenarios.len());
                 fault = Some(f);
                 break;
             }

@@ -6,6 +6,7 @@ use crate::checkers::Violation;
 use crate::history::{History, ReadRecord};
 use crate::model::{DeviceId, Key, Lsn, Millis, Names, NodeId, UserId};
 use crate::report::{BudgetCheck, Lane, Metric, TraceEvent, Unit};
+use crate::scenario::MAX_REPLICAS;
 use crate::sim::{AttemptOutcome, Cluster, ReadExecution};
 
 pub const PRIMARY_READ_SHARE: &str = "primary_read_share";
@@ -35,22 +36,18 @@ impl ReadTally {
     /// serve a read needing `needs` (the oracle for the primary budget), and adds to
     /// the fair share of each replica that could.
     pub fn before_read(&mut self, cluster: &mut Cluster, needs: Lsn) -> bool {
-        let n = cluster.replica_ids().count();
+        let n = cluster.replica_count();
         if self.fair.len() < n {
             self.fair.resize(n, 0.0);
             self.per_replica.resize(n, 0);
         }
         // Replicas that could serve this read correctly: reachable, believed up, and
         // far enough along. An ideal balancer spreads the read over exactly these.
-        let mut feasible = [false; 64];
+        let mut feasible = [false; MAX_REPLICAS as usize];
         let mut count = 0usize;
-        for (i, id) in cluster.replica_ids().enumerate().take(feasible.len()) {
-            let believed_up = cluster.view().replica(id).is_some_and(|v| v.is_up());
-            if cluster.is_reachable(id)
-                && believed_up
-                && cluster.applied_lsn(id).is_some_and(|a| a >= needs)
-            {
-                feasible[i] = true;
+        for (i, slot) in feasible.iter_mut().enumerate().take(n) {
+            if cluster.could_serve(i, needs) {
+                *slot = true;
                 count += 1;
             }
         }

@@ -24,7 +24,7 @@ mod cluster;
 pub mod exhaustive;
 mod shrink;
 
-pub use cluster::{MAX_TIME_MS, known, traffic_size, unique, validate_cluster};
+pub use cluster::{MAX_REPLICAS, MAX_TIME_MS, known, traffic_size, unique, validate_cluster};
 pub use shrink::{ClusterScenario, proposals, size};
 
 /// The schema versions this build understands.

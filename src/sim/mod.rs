@@ -395,6 +395,27 @@ impl Cluster {
             .is_some_and(ReplicaState::reachable)
     }
 
+    /// Whether the replica at `index` (0-based) could serve a read that needs `needs`
+    /// right now: reachable, believed up by the failure detector, and far enough along.
+    /// Harness only: the oracle behind the primary-load and balance budgets.
+    pub fn could_serve(&mut self, index: usize, needs: Lsn) -> bool {
+        let now = self.now;
+        let believed_up = self.views.get(index).is_some_and(ReplicaView::is_up);
+        let Some(r) = self.replicas.get_mut(index) else {
+            return false;
+        };
+        if !believed_up || !r.reachable() {
+            return false;
+        }
+        r.settle(now);
+        self.log.lsn_through(r.horizon) >= needs
+    }
+
+    /// Replicas that exist, joined or not yet.
+    pub fn replica_count(&self) -> usize {
+        self.replicas.len()
+    }
+
     /// Ids of every replica that exists (joined or not yet).
     pub fn replica_ids(&self) -> impl Iterator<Item = ReplicaId> + use<> {
         (1..=self.replicas.len() as u32).map(ReplicaId)
@@ -404,7 +425,10 @@ impl Cluster {
     /// unreachable nodes and refusing replicas, and accounts round trips and latency.
     pub fn execute(&mut self, plan: &ReadPlan) -> ReadExecution {
         self.events += 1;
-        let mut exec = ReadExecution::default();
+        let mut exec = ReadExecution {
+            attempts: Vec::with_capacity(plan.attempts().len()),
+            ..ReadExecution::default()
+        };
         for (n, attempt) in plan.attempts().iter().enumerate() {
             if exec.served.is_some() || n >= MAX_ATTEMPTS {
                 exec.attempts.push(AttemptRecord {

@@ -44,7 +44,8 @@ impl ReadPlan {
     /// An empty plan. Returned as is, the read fails.
     pub fn new() -> Self {
         ReadPlan {
-            attempts: Vec::new(),
+            // Most plans are a replica or two and the primary: one allocation.
+            attempts: Vec::with_capacity(4),
         }
     }
 

@@ -28,6 +28,7 @@ pub fn run(
     let mut cluster = Cluster::new(&s.cluster, &s.faults, seed);
     let rtt = s.cluster.rtt_ms;
     let mut history = History::new(names);
+    history.reads.reserve(ops.len());
     let mut tally = ReadTally::default();
     let mut posts = 0u64;
     let mut out = ScenarioRun::default();

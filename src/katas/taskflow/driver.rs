@@ -30,6 +30,7 @@ pub fn run(
     let mut floor: Vec<Lsn> = vec![Lsn::ZERO; names.users.len()];
     let mut cluster = Cluster::new(&s.cluster, &s.faults, seed);
     let mut history = History::new(names);
+    history.reads.reserve(ops.len());
     let mut tally = ReadTally::default();
     let mut updates = 0u64;
     let mut out = ScenarioRun::default();

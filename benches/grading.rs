@@ -1,0 +1,123 @@
+//! Benchmarks for the SPEC §7 targets: simulation throughput per kata (instructor
+//! solution, curated + random scenarios), a whole grade including the shrinking of a
+//! failing naive strategy, and the exhaustive mode. Run with `cargo bench`.
+//!
+//! Throughput is reported in simulated events per second: cluster events (reports,
+//! fault starts and ends, jitter ticks, failure-detector updates) plus client
+//! operations, the same count the JSON report gives in `stats.events`.
+
+#[allow(dead_code, clippy::new_without_default)]
+#[path = "../solutions/quickpost_naive.rs"]
+mod quickpost_naive;
+#[allow(dead_code, clippy::new_without_default)]
+#[path = "../solutions/quickpost.rs"]
+mod quickpost_solution;
+#[allow(dead_code, clippy::new_without_default)]
+#[path = "../solutions/taskflow.rs"]
+mod taskflow_solution;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use replication_katas::grader::{GradeRequest, Guard, Target};
+use replication_katas::katas::quickpost::{QuickPost, ReadYourWritesRouter};
+use replication_katas::katas::taskflow::{MonotonicReadsRouter, TaskFlow};
+use replication_katas::katas::{KataEntry, KataRunner, Solution};
+use std::hint::black_box;
+use std::time::Duration;
+
+fn quickpost() -> KataEntry<QuickPost> {
+    KataEntry {
+        kata: QuickPost,
+        learner: || -> Box<dyn ReadYourWritesRouter> {
+            Box::new(quickpost_solution::Router::new())
+        },
+        solutions: vec![Solution {
+            name: "primary-window-60s",
+            flaw: "",
+            make: || -> Box<dyn ReadYourWritesRouter> {
+                Box::new(quickpost_naive::PrimaryWindow::new())
+            },
+        }],
+    }
+}
+
+fn taskflow() -> KataEntry<TaskFlow> {
+    KataEntry {
+        kata: TaskFlow,
+        learner: || -> Box<dyn MonotonicReadsRouter> { Box::new(taskflow_solution::Router::new()) },
+        solutions: Vec::new(),
+    }
+}
+
+fn request(target: Target, random: usize, exhaustive: bool) -> GradeRequest {
+    let mut r = GradeRequest::new(target, 7);
+    r.random = random;
+    r.exhaustive = exhaustive;
+    r
+}
+
+/// Simulation throughput per core: the instructor's solution against curated + 200
+/// random scenarios on one grading thread, in simulated events per second.
+fn simulation(c: &mut Criterion) {
+    let guard = Guard::new();
+    let katas: [(&str, Box<dyn KataRunner>); 2] = [
+        ("quickpost", Box::new(quickpost())),
+        ("taskflow", Box::new(taskflow())),
+    ];
+    let mut group = c.benchmark_group("simulation");
+    for (name, kata) in &katas {
+        let mut req = request(Target::Learner, 200, false);
+        req.jobs = 1;
+        let events = kata.grade(&req, &guard).unwrap().stats.events;
+        group.throughput(Throughput::Elements(events));
+        group.bench_function(*name, |b| {
+            b.iter(|| black_box(kata.grade(&req, &guard).unwrap()))
+        });
+    }
+    group.finish();
+}
+
+/// A whole grade as `cargo run -- grade` runs it (all cores): curated + 2,000 random
+/// scenarios; for a failing strategy, the determinism check and shrinking too.
+fn whole_grade(c: &mut Criterion) {
+    let guard = Guard::new();
+    let qp = quickpost();
+    let tf = taskflow();
+    let mut group = c.benchmark_group("grade");
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(10));
+    let pass = request(Target::Learner, 2_000, false);
+    group.bench_function("quickpost-instructor", |b| {
+        b.iter(|| black_box(qp.grade(&pass, &guard).unwrap()))
+    });
+    group.bench_function("taskflow-instructor", |b| {
+        b.iter(|| black_box(tf.grade(&pass, &guard).unwrap()))
+    });
+    let fail = request(Target::Solution("primary-window-60s".into()), 2_000, false);
+    group.bench_function("quickpost-failing-with-shrink", |b| {
+        b.iter(|| black_box(qp.grade(&fail, &guard).unwrap()))
+    });
+    group.finish();
+}
+
+/// Every schedule of the bounded scope (13,986 per kata).
+fn exhaustive(c: &mut Criterion) {
+    let guard = Guard::new();
+    let qp = quickpost();
+    let tf = taskflow();
+    let req = request(Target::Learner, 0, true);
+    let mut group = c.benchmark_group("exhaustive");
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(10));
+    group.bench_function("quickpost", |b| {
+        b.iter(|| black_box(qp.grade(&req, &guard).unwrap()))
+    });
+    group.bench_function("taskflow", |b| {
+        b.iter(|| black_box(tf.grade(&req, &guard).unwrap()))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, simulation, whole_grade, exhaustive);
+criterion_main!(benches);
