@@ -36,6 +36,7 @@ fn quickpost() -> KataEntry<QuickPost> {
             make: || -> Box<dyn ReadYourWritesRouter> {
                 Box::new(quickpost_naive::PrimaryWindow::new())
             },
+            source: "",
         }],
     }
 }

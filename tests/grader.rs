@@ -63,6 +63,7 @@ fn entry(learner: fn() -> Router) -> KataEntry<QuickPost> {
             name: "first-replica",
             flaw: "",
             make: || -> Router { Box::new(FirstReplica) },
+            source: "",
         }],
     }
 }

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 /// A fresh seed for a grade without `--seed`. The wall clock is read here, at the
 /// edge, and never inside the simulation; the seed is printed with the report.
-fn fresh_seed() -> u64 {
+pub(super) fn fresh_seed() -> u64 {
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos() as u64);

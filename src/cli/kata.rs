@@ -3,39 +3,85 @@
 use super::{EXIT_PASS, find};
 use crate::grader::{GradeRequest, Target, run_watched};
 use crate::katas::{KataRunner, Registry};
-use crate::report::Verdict;
+use crate::report::{GradeReport, Verdict};
 use colored::Colorize;
+use std::collections::BTreeMap;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// The learner's status on a kata, computed live: their code is graded against the
-/// curated scenarios (no random batch), which takes a fraction of a second and can
-/// never disagree with a stale progress file.
-fn status(registry: &Arc<Registry>, name: &'static str) -> (Verdict, String) {
+/// The learner's status on a kata, computed live rather than read from a progress
+/// file: their code is graded against the curated scenarios (no random batch), which
+/// takes a fraction of a second and can never disagree with what `grade` would say.
+fn status(registry: &Arc<Registry>, name: &'static str) -> (Verdict, String, String) {
     let registry = Arc::clone(registry);
     let result = run_watched(Duration::from_secs(2), move |guard| {
         let kata = registry.find(name).expect("kata is registered");
         let mut request = GradeRequest::new(Target::Learner, 1);
         request.random = 0;
+        request.explain = false;
         kata.grade(&request, &guard)
     });
     match result {
         Ok(Ok(report)) => {
-            let failed = report.failed().count();
-            let text = match report.verdict {
-                Verdict::Pass => "passed".green().to_string(),
-                Verdict::NotImplemented => "not started".yellow().to_string(),
-                Verdict::Fail if report.learner_fault.is_some() => "panics".red().to_string(),
-                Verdict::Fail => format!("failing {failed} of {}", report.scenarios.len())
-                    .red()
-                    .to_string(),
+            let (status, summary) = match report.verdict {
+                Verdict::Pass => ("passed".green().to_string(), pass_summary(&report)),
+                Verdict::NotImplemented => ("not started".yellow().to_string(), String::new()),
+                Verdict::Fail if report.learner_fault.is_some() => (
+                    "panics".red().to_string(),
+                    "grade it to see where".to_string(),
+                ),
+                Verdict::Fail => ("failing".red().to_string(), fail_summary(&report)),
             };
-            (report.verdict, text)
+            (report.verdict, status, summary)
         }
-        Ok(Err(e)) => (Verdict::Fail, format!("cannot grade: {e}")),
-        Err(_) => (Verdict::Fail, "hangs".red().to_string()),
+        Ok(Err(e)) => (
+            Verdict::Fail,
+            "cannot grade".red().to_string(),
+            e.to_string(),
+        ),
+        Err(_) => (Verdict::Fail, "hangs".red().to_string(), String::new()),
     }
+}
+
+/// "2 read-your-writes violations · primary read share over budget in 1 scenario".
+fn fail_summary(report: &GradeReport) -> String {
+    let mut violations: BTreeMap<&'static str, usize> = BTreeMap::new();
+    let mut budgets: BTreeMap<&'static str, usize> = BTreeMap::new();
+    for s in &report.scenarios {
+        for v in &s.violations {
+            *violations.entry(v.guarantee.name()).or_insert(0) += 1;
+        }
+        for b in s.missed_budgets() {
+            *budgets.entry(b.metric).or_insert(0) += 1;
+        }
+    }
+    let mut parts: Vec<String> = violations
+        .iter()
+        .map(|(g, n)| format!("{n} {g} violation{}", if *n == 1 { "" } else { "s" }))
+        .collect();
+    parts.extend(budgets.iter().map(|(m, n)| {
+        format!(
+            "{} over budget in {n} scenario{}",
+            m.replace('_', " "),
+            if *n == 1 { "" } else { "s" }
+        )
+    }));
+    parts.join(" · ")
+}
+
+/// "passed · primary reads 3.1%": the cost of the passing design.
+fn pass_summary(report: &GradeReport) -> String {
+    let shares: Vec<f64> = report
+        .scenarios
+        .iter()
+        .filter_map(|s| s.metric("primary_read_share"))
+        .collect();
+    if shares.is_empty() {
+        return String::new();
+    }
+    let mean = shares.iter().sum::<f64>() / shares.len() as f64;
+    format!("primary reads {:.1}%", mean * 100.0)
 }
 
 pub fn list(registry: &Arc<Registry>) -> ExitCode {
@@ -43,22 +89,28 @@ pub fn list(registry: &Arc<Registry>) -> ExitCode {
     let mut next: Option<&'static str> = None;
     for kata in registry.all() {
         let info = kata.info();
-        let (verdict, status) = status(registry, info.name);
+        let (verdict, status, summary) = status(registry, info.name);
         if verdict != Verdict::Pass && next.is_none() {
             next = Some(info.name);
         }
         println!(
-            "  {:<11} {:<18} {:<4} {:<22} {}",
+            "  {:<11} {:<18} {:<4} {}",
             info.name.bold(),
             info.topic,
             "★".repeat(info.difficulty as usize),
-            status,
-            info.summary.dimmed()
+            if summary.is_empty() {
+                status
+            } else {
+                format!("{status} · {summary}")
+            }
         );
+        println!("  {:<11} {}", "", info.summary.dimmed());
     }
     match next {
-        Some(name) => println!("\nNext: `cargo run -- kata show {name}`."),
-        None => println!("\nEvery kata passes. Well done."),
+        Some(name) => println!("\nNext: {name}. Read it with `cargo run -- kata show {name}`."),
+        None => println!(
+            "\nEvery kata passes. Compare your designs with `cargo run -- compare <kata>`."
+        ),
     }
     ExitCode::from(EXIT_PASS)
 }

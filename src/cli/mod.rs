@@ -3,9 +3,12 @@
 //!
 //! Exit codes: 0 pass, 1 fail or not implemented, 2 usage or input error.
 
+mod compare;
 mod grade;
 mod hint;
 mod kata;
+mod reset;
+mod watch;
 
 use crate::grader::{DEFAULT_RANDOM_SCENARIOS, INSTRUCTOR, Target};
 use crate::katas::{KataRunner, Registry};
@@ -57,6 +60,36 @@ enum Command {
     },
     /// Re-run one scenario and print every step, with each routing decision.
     Replay(ReplayArgs),
+    /// Your implementation, the instructor's and every naive strategy, side by side.
+    Compare {
+        kata: String,
+        /// Seed shared by every implementation; a fresh one by default.
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Random scenarios per implementation.
+        #[arg(long, default_value_t = 500, value_name = "N")]
+        random: usize,
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Show the instructor's source even before your implementation passes.
+        #[arg(long)]
+        reveal: bool,
+    },
+    /// Re-grade every time you save the kata file.
+    Watch {
+        kata: String,
+        /// Ignore file events; re-grade only when you press Enter.
+        #[arg(long)]
+        manual: bool,
+        /// How long the file must be quiet after a save before grading.
+        #[arg(long, default_value_t = 200, value_name = "MS")]
+        debounce_ms: u64,
+    },
+    /// Print a shell completion script, e.g. `cargo run -- completions bash`.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -65,10 +98,17 @@ enum KataCommand {
     List,
     /// A kata's story, the file to edit and what to implement.
     Show { kata: String },
+    /// Put the shipped skeleton back in the kata file (asks first).
+    Reset {
+        kata: String,
+        /// Do not ask.
+        #[arg(long)]
+        yes: bool,
+    },
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
-enum Format {
+pub(crate) enum Format {
     #[default]
     Human,
     Json,
@@ -171,8 +211,13 @@ fn state_file(root: &std::path::Path) -> PathBuf {
     }
 }
 
-/// Runs the command line. `root` is the repository root (where `katas/` lives).
+/// Runs the command line. `root` is the repository root (where `katas/` lives);
+/// `REPLICATION_KATAS_ROOT` overrides it (the project's tests use a scratch copy).
 pub fn run(registry: Registry, root: PathBuf) -> ExitCode {
+    let root = match std::env::var_os("REPLICATION_KATAS_ROOT") {
+        Some(dir) if !dir.is_empty() => PathBuf::from(dir),
+        _ => root,
+    };
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -189,6 +234,42 @@ pub fn run(registry: Registry, root: PathBuf) -> ExitCode {
     match cli.command {
         Command::Kata(KataCommand::List) => kata::list(&registry),
         Command::Kata(KataCommand::Show { kata }) => kata::show(&registry, &kata),
+        Command::Kata(KataCommand::Reset { kata, yes }) => {
+            reset::reset(&registry, &root, &kata, yes)
+        }
+        Command::Compare {
+            kata,
+            seed,
+            random,
+            format,
+            reveal,
+        } => compare::compare(
+            registry,
+            compare::CompareArgs {
+                kata,
+                seed: seed.unwrap_or_else(grade::fresh_seed),
+                random,
+                format,
+                reveal,
+                hang_limit: std::time::Duration::from_secs(2),
+            },
+        ),
+        Command::Watch {
+            kata,
+            manual,
+            debounce_ms,
+        } => watch::watch(
+            &registry,
+            &root,
+            &kata,
+            manual,
+            std::time::Duration::from_millis(debounce_ms),
+        ),
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "replication-katas", &mut std::io::stdout());
+            ExitCode::from(EXIT_PASS)
+        }
         Command::Grade(args) => grade::grade(registry, args),
         Command::Replay(args) => grade::replay(registry, args),
         Command::Hint { kata, number, all } => {

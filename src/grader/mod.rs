@@ -48,6 +48,9 @@ pub struct GradeRequest {
     /// Grading threads; 0 means one per core (at most four). The result is the same
     /// whatever the number.
     pub jobs: usize,
+    /// Build a counterexample (determinism check, shrinking, timeline) for the first
+    /// failure. `compare` turns it off: it only wants the numbers.
+    pub explain: bool,
 }
 
 impl GradeRequest {
@@ -59,6 +62,7 @@ impl GradeRequest {
             scenario_dir: None,
             exhaustive: false,
             jobs: 0,
+            explain: true,
         }
     }
 }
@@ -332,7 +336,7 @@ pub fn grade<K: Kata>(
         .find(|r| r.verdict == Verdict::Fail && r.violation_count > 0)
         .or_else(|| results.iter().find(|r| r.verdict == Verdict::Fail));
     let mut counterexample = None;
-    if let (None, Some(failed)) = (&fault, first_failure) {
+    if let (None, Some(failed), true) = (&fault, first_failure, request.explain) {
         match self::counterexample(entry, request, make, failed, guard)? {
             Ok(c) => counterexample = Some(c),
             Err(f) => fault = Some(f),

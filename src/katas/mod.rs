@@ -40,6 +40,10 @@ pub struct KataInfo {
     pub hints: &'static [&'static str],
     /// What the learner's implementation is constructed with, for error messages.
     pub constructor: &'static str,
+    /// The shipped skeleton, for `kata reset`. Kept in `skeletons/`, apart from
+    /// `katas/`, because `katas/` holds the learner's edits; CI checks the two match
+    /// in the repository.
+    pub skeleton: &'static str,
 }
 
 /// One of a kata's reference implementations.
@@ -49,6 +53,8 @@ pub struct Solution<S: ?Sized> {
     /// For naive strategies: why it fails, in one line.
     pub flaw: &'static str,
     pub make: fn() -> Box<S>,
+    /// The source file, for `compare --reveal`; empty for naive strategies.
+    pub source: &'static str,
 }
 
 /// A kata's scenario type: deserialized from YAML, validated, named.
@@ -132,6 +138,7 @@ pub struct KataEntry<K: Kata> {
 pub struct SolutionSummary {
     pub name: &'static str,
     pub flaw: &'static str,
+    pub source: &'static str,
 }
 
 /// A kata with its type erased, so the CLI can hold katas with different learner
@@ -159,6 +166,7 @@ impl<K: Kata> KataRunner for KataEntry<K> {
             .map(|s| SolutionSummary {
                 name: s.name,
                 flaw: s.flaw,
+                source: s.source,
             })
             .collect()
     }

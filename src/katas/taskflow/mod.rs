@@ -33,6 +33,7 @@ static INFO: KataInfo = KataInfo {
     implement: text::IMPLEMENT,
     hints: text::HINTS,
     constructor: "Router::new",
+    skeleton: include_str!("../../../skeletons/taskflow.rs"),
 };
 
 /// The TaskFlow kata.

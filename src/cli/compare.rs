@@ -1,0 +1,310 @@
+//! `compare <kata>`: the learner's implementation, the instructor's solution and every
+//! naive strategy, graded on the same seeds, side by side. The point is the trade-off,
+//! in numbers: stronger guarantees cost primary load, round trips, balance.
+
+use super::{EXIT_PASS, EXIT_USAGE, Format, find};
+use crate::grader::{GradeRequest, INSTRUCTOR, LearnerFault, Target, run_watched};
+use crate::katas::Registry;
+use crate::report::{GradeReport, Unit, Verdict, fmt_value};
+use colored::Colorize;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+const SOURCE_HIDDEN: &str = "The instructor's source is shown here once your implementation \
+passes\n(`cargo run -- grade {kata}`), or now with `--reveal`.";
+
+/// One implementation's figures over all the scenarios it was graded on.
+#[derive(Debug, Serialize)]
+struct Row {
+    implementation: String,
+    verdict: Verdict,
+    scenarios: usize,
+    failed: usize,
+    /// Violations per guarantee, summed over scenarios.
+    violations: BTreeMap<String, usize>,
+    /// Budgets missed, per metric, counted in scenarios.
+    budgets_missed: BTreeMap<String, usize>,
+    /// Metrics over scenarios: counts summed, shares and averages averaged, ratios at
+    /// their worst.
+    metrics: BTreeMap<String, f64>,
+    /// Why the grade stopped early, if it did.
+    fault: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct Comparison {
+    kata: &'static str,
+    seed: u64,
+    random: usize,
+    implementations: Vec<Row>,
+}
+
+fn row(report: &GradeReport, units: &mut BTreeMap<String, Unit>) -> Row {
+    let mut violations = BTreeMap::new();
+    let mut budgets_missed = BTreeMap::new();
+    let mut sums: BTreeMap<String, (f64, usize, Unit)> = BTreeMap::new();
+    for s in &report.scenarios {
+        for g in s.guarantees() {
+            let n = s.violations.iter().filter(|v| v.guarantee == g).count();
+            let n = if s.guarantees().len() == 1 {
+                s.violation_count
+            } else {
+                n
+            };
+            *violations.entry(g.name().to_string()).or_insert(0) += n;
+        }
+        for b in s.missed_budgets() {
+            *budgets_missed.entry(b.metric.to_string()).or_insert(0) += 1;
+        }
+        for m in &s.metrics {
+            let e = sums.entry(m.name.to_string()).or_insert((0.0, 0, m.unit));
+            e.0 = match m.unit {
+                Unit::Ratio => e.0.max(m.value),
+                _ => e.0 + m.value,
+            };
+            e.1 += 1;
+        }
+    }
+    let metrics = sums
+        .into_iter()
+        .map(|(name, (total, n, unit))| {
+            units.insert(name.clone(), unit);
+            let value = match unit {
+                Unit::Count | Unit::Ratio => total,
+                _ => total / n.max(1) as f64,
+            };
+            (name, value)
+        })
+        .collect();
+    Row {
+        implementation: report.implementation.clone(),
+        verdict: report.verdict,
+        scenarios: report.stats.scenarios,
+        failed: report.failed().count(),
+        violations,
+        budgets_missed,
+        metrics,
+        fault: report.learner_fault.as_ref().map(|f| match f {
+            LearnerFault::NotImplemented { function, .. } => format!("{function} not implemented"),
+            LearnerFault::Panicked { function, .. } => format!("{function} panicked"),
+            LearnerFault::Hung { function, .. } => format!("{function} hung"),
+            LearnerFault::Nondeterministic { .. } => "nondeterministic".to_string(),
+        }),
+    }
+}
+
+fn cell(s: &str, width: usize) -> String {
+    let s: String = s.chars().take(width).collect();
+    format!("{s:>width$}")
+}
+
+pub struct CompareArgs {
+    pub kata: String,
+    pub seed: u64,
+    pub random: usize,
+    pub format: Format,
+    pub reveal: bool,
+    pub hang_limit: Duration,
+}
+
+pub fn compare(registry: Arc<Registry>, args: CompareArgs) -> ExitCode {
+    let kata = match find(&registry, &args.kata) {
+        Ok(k) => k,
+        Err(code) => return code,
+    };
+    let info = kata.info();
+    let name = info.name;
+    let targets: Vec<Target> = std::iter::once(Target::Learner)
+        .chain(
+            kata.solutions()
+                .iter()
+                .map(|s| Target::Solution(s.name.to_string())),
+        )
+        .collect();
+    let mut units = BTreeMap::new();
+    let mut rows = Vec::new();
+    for target in targets {
+        let mut request = GradeRequest::new(target.clone(), args.seed);
+        request.random = args.random;
+        request.explain = false;
+        let worker = Arc::clone(&registry);
+        let result = run_watched(args.hang_limit, move |guard| {
+            worker
+                .find(name)
+                .expect("kata is registered")
+                .grade(&request, &guard)
+        });
+        let report = match result {
+            Ok(Ok(report)) => report,
+            Ok(Err(e)) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(EXIT_USAGE);
+            }
+            Err(fault) => GradeReport {
+                kata: name,
+                topic: info.topic,
+                implementation: "learner".into(),
+                file: Some(info.file),
+                verdict: Verdict::Fail,
+                seed: args.seed,
+                scenarios: Vec::new(),
+                learner_fault: Some(fault),
+                counterexample: None,
+                stats: Default::default(),
+            },
+        };
+        rows.push(row(&report, &mut units));
+    }
+    let learner_passed = rows.first().is_some_and(|r| r.verdict == Verdict::Pass);
+    let comparison = Comparison {
+        kata: name,
+        seed: args.seed,
+        random: args.random,
+        implementations: rows,
+    };
+    match args.format {
+        Format::Json => {
+            let mut text = serde_json::to_string_pretty(&comparison).expect("serializes");
+            text.push('\n');
+            print!("{text}");
+        }
+        Format::Human => print!("{}", table(&comparison, &units)),
+    }
+    if args.format == Format::Human {
+        let instructor = kata.solutions().into_iter().find(|s| s.name == INSTRUCTOR);
+        match instructor {
+            Some(s) if args.reveal || learner_passed => {
+                println!("\n{}\n", "The instructor's solution:".bold());
+                print!("{}", s.source);
+            }
+            _ => println!("\n{}", SOURCE_HIDDEN.replace("{kata}", name).dimmed()),
+        }
+    }
+    ExitCode::from(EXIT_PASS)
+}
+
+/// The headline columns: violations per guarantee, then the metrics that have
+/// budgets, then cost.
+fn columns(c: &Comparison) -> (Vec<String>, Vec<String>) {
+    let mut guarantees: Vec<String> = Vec::new();
+    let mut metrics: Vec<String> = Vec::new();
+    for r in &c.implementations {
+        for g in r.violations.keys() {
+            if !guarantees.contains(g) {
+                guarantees.push(g.clone());
+            }
+        }
+    }
+    for m in [
+        "primary_read_share",
+        "failed_reads",
+        "load_imbalance",
+        "round_trips_per_read",
+    ] {
+        if c.implementations.iter().any(|r| r.metrics.contains_key(m)) {
+            metrics.push(m.to_string());
+        }
+    }
+    (guarantees, metrics)
+}
+
+fn short(name: &str) -> String {
+    match name {
+        "primary_read_share" => "primary".into(),
+        "failed_reads" => "err reads".into(),
+        "load_imbalance" => "imbalance".into(),
+        "round_trips_per_read" => "trips/read".into(),
+        "mean_read_latency_ms" => "latency".into(),
+        "read-your-writes" => "RYW viol.".into(),
+        "monotonic-reads" => "MR viol.".into(),
+        other => other.replace('_', " "),
+    }
+}
+
+fn table(c: &Comparison, units: &BTreeMap<String, Unit>) -> String {
+    let (guarantees, metrics) = columns(c);
+    let mut out = format!(
+        "{} — every implementation on the same seed ({}), curated + {} random scenarios\n\n",
+        c.kata.bold(),
+        c.seed,
+        c.random
+    );
+    let width = 11;
+    let mut header = format!("{:<20}{:>8}{:>9}", "implementation", "verdict", "failing");
+    for g in &guarantees {
+        header.push_str(&cell(&short(g), width));
+    }
+    for m in &metrics {
+        header.push_str(&cell(&short(m), width));
+    }
+    out.push_str(&format!("{}\n", header.dimmed()));
+    for r in &c.implementations {
+        let verdict = match r.verdict {
+            Verdict::Pass => "pass".green().to_string(),
+            Verdict::Fail => "FAIL".red().to_string(),
+            Verdict::NotImplemented => "todo".yellow().to_string(),
+        };
+        let name = if r.implementation == "learner" {
+            "you"
+        } else {
+            r.implementation.as_str()
+        };
+        let mut line = format!(
+            "{:<20}{}{:>9}",
+            name,
+            pad_colored(&verdict, 8),
+            format!("{}/{}", r.failed, r.scenarios)
+        );
+        if let Some(fault) = &r.fault {
+            line.push_str(&format!("  {fault}"));
+            out.push_str(&line);
+            out.push('\n');
+            continue;
+        }
+        for g in &guarantees {
+            let n = r.violations.get(g).copied().unwrap_or(0);
+            line.push_str(&cell(&n.to_string(), width));
+        }
+        for m in &metrics {
+            let text = r
+                .metrics
+                .get(m)
+                .map(|v| fmt_value(*v, units.get(m).copied().unwrap_or(Unit::Count)))
+                .unwrap_or_else(|| "—".into());
+            line.push_str(&cell(&text, width));
+        }
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out.push_str(
+        &"\nfailing: scenarios failed of scenarios run. Violations and err(or) reads are summed \
+          over scenarios;\nprimary (read share) and trips/read are means; imbalance is the \
+          worst scenario's.\n"
+            .dimmed()
+            .to_string(),
+    );
+    out
+}
+
+/// Right-aligns text that may carry color codes.
+fn pad_colored(s: &str, width: usize) -> String {
+    let visible = console_width(s);
+    format!("{}{s}", " ".repeat(width.saturating_sub(visible)))
+}
+
+fn console_width(s: &str) -> usize {
+    let mut n = 0;
+    let mut in_escape = false;
+    for c in s.chars() {
+        match (in_escape, c) {
+            (false, '\u{1b}') => in_escape = true,
+            (true, 'm') => in_escape = false,
+            (true, _) => {}
+            (false, _) => n += 1,
+        }
+    }
+    n
+}
