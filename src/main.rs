@@ -6,6 +6,7 @@
 //! in `src/katas/`) and one entry in `registry()` below.
 
 use replication_katas::katas::quickpost::ReadYourWritesRouter;
+use replication_katas::katas::quorum::Quorum;
 use replication_katas::katas::taskflow::MonotonicReadsRouter;
 use replication_katas::katas::{KataRunner, Registry, Solution};
 use std::process::ExitCode;
@@ -36,11 +37,23 @@ mod taskflow_solution;
 #[path = "../solutions/taskflow_naive.rs"]
 mod taskflow_naive;
 
+#[allow(unused_variables, dead_code, clippy::new_without_default)]
+#[path = "../katas/quorum.rs"]
+mod quorum;
+
+#[allow(clippy::new_without_default)]
+#[path = "../solutions/quorum.rs"]
+mod quorum_solution;
+
+#[path = "../solutions/quorum_naive.rs"]
+mod quorum_naive;
+
 type QuickPostRouter = Box<dyn ReadYourWritesRouter>;
+type QuorumImpl = Box<dyn Quorum>;
 type TaskFlowRouter = Box<dyn MonotonicReadsRouter>;
 
 fn registry() -> Registry {
-    Registry::new(vec![quickpost(), taskflow()])
+    Registry::new(vec![quickpost(), taskflow(), quorum()])
 }
 
 fn quickpost() -> Box<dyn KataRunner> {
@@ -127,4 +140,43 @@ fn taskflow() -> Box<dyn KataRunner> {
 
 fn main() -> ExitCode {
     replication_katas::cli::run(registry(), env!("CARGO_MANIFEST_DIR").into())
+}
+
+fn quorum() -> Box<dyn KataRunner> {
+    use quorum_naive::{Flaw, Naive};
+    replication_katas::katas::quorum::entry(
+        || -> QuorumImpl { Box::new(quorum::Quorums::new()) },
+        vec![
+            Solution {
+                name: "instructor",
+                flaw: "",
+                make: || -> QuorumImpl { Box::new(quorum_solution::Quorums::new()) },
+                source: include_str!("../solutions/quorum.rs"),
+            },
+            Solution {
+                name: "overlap-off-by-one",
+                flaw: "R + W ≥ N taken for overlap: at R + W = N the quorums can miss",
+                make: || -> QuorumImpl { Box::new(Naive::new(Flaw::OverlapOffByOne)) },
+                source: "",
+            },
+            Solution {
+                name: "first-response-wins",
+                flaw: "returns the first answer, not the newest",
+                make: || -> QuorumImpl { Box::new(Naive::new(Flaw::FirstResponseWins)) },
+                source: "",
+            },
+            Solution {
+                name: "no-read-repair",
+                flaw: "never repairs: stale replicas stay stale",
+                make: || -> QuorumImpl { Box::new(Naive::new(Flaw::NoReadRepair)) },
+                source: "",
+            },
+            Solution {
+                name: "accept-invalid",
+                flaw: "returns numbers for W > N and other nonsense",
+                make: || -> QuorumImpl { Box::new(Naive::new(Flaw::AcceptInvalid)) },
+                source: "",
+            },
+        ],
+    )
 }

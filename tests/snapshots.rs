@@ -56,3 +56,8 @@ fn taskflow_instructor_pass() {
 fn taskflow_hash_mod_n_fails_when_replicas_change() {
     insta::assert_snapshot!(report_of("taskflow", "hash-mod-n"));
 }
+
+#[test]
+fn quorum_first_response_wins_breaks_intersection() {
+    insta::assert_snapshot!(report_of("quorum", "first-response-wins"));
+}

@@ -6,6 +6,7 @@
 //! what they read, which node served it and how far that node had got.
 
 mod monotonic_reads;
+pub mod quorum;
 mod read_your_writes;
 
 pub use monotonic_reads::monotonic_reads;
@@ -26,6 +27,14 @@ pub enum Guarantee {
     /// session: a session's view never goes back in time (Terry et al.: "monotonic
     /// reads").
     MonotonicReads,
+    /// A quorum read whose quorum included the latest acknowledged write returns it
+    /// (R + W > N promises the overlap; the coordinator must use it).
+    QuorumIntersection,
+    /// After read repair, every replica the read saw holds the returned version.
+    Convergence,
+    /// A quorum-math function returns the exact answer, and refuses invalid input.
+    #[serde(rename = "exact-quorum-math")]
+    QuorumMath,
 }
 
 impl Guarantee {
@@ -33,6 +42,9 @@ impl Guarantee {
         match self {
             Guarantee::ReadYourWrites => "read-your-writes",
             Guarantee::MonotonicReads => "monotonic-reads",
+            Guarantee::QuorumIntersection => "quorum-intersection",
+            Guarantee::Convergence => "convergence",
+            Guarantee::QuorumMath => "exact-quorum-math",
         }
     }
 }

@@ -7,6 +7,7 @@
 //! [`Kata`] trait, so adding a kata adds files and one registry entry in `main.rs`.
 
 pub mod quickpost;
+pub mod quorum;
 pub mod reads;
 pub mod taskflow;
 

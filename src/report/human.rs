@@ -198,12 +198,19 @@ pub fn grade(report: &GradeReport) -> String {
             c.guarantee.red().bold()
         );
         let _ = writeln!(out, "  {}", crate::term::wrap(&c.explanation, 96, 2));
-        let _ = writeln!(
-            out,
-            "\n  Shrunk from {} to {} operations and faults:\n",
-            c.shrunk_from, c.shrunk_to
-        );
-        for (i, row) in c.timeline.iter().enumerate() {
+        if c.timeline.len() > 1 {
+            let _ = writeln!(
+                out,
+                "\n  Shrunk from {} to {} operations and faults:\n",
+                c.shrunk_from, c.shrunk_to
+            );
+        }
+        for (i, row) in c
+            .timeline
+            .iter()
+            .enumerate()
+            .filter(|_| c.timeline.len() > 1)
+        {
             let row = if c.violating_rows.contains(&i) {
                 row.red().bold().to_string()
             } else if i == 0 {
@@ -296,6 +303,17 @@ pub fn replay(r: &ReplayReport, lines: bool) -> String {
     if r.result.violation_count > r.result.violations.len() {
         let _ = writeln!(out, "… {} violations in all", r.result.violation_count);
     }
+    let figures: Vec<String> = r
+        .result
+        .metrics
+        .iter()
+        .map(|m| format!("{} {}", m.name.replace('_', " "), m.display()))
+        .collect();
+    let _ = writeln!(
+        out,
+        "{}",
+        crate::term::wrap(&figures.join(" · "), 96, 0).dimmed()
+    );
     for b in &r.result.budgets {
         let _ = writeln!(
             out,

@@ -35,27 +35,38 @@ fn fit(s: &str, width: usize) -> String {
     }
 }
 
-/// The nodes that appear in a trace, primary first, replicas in number order.
+/// The nodes that appear in a trace: the primary first (when a read or write involved
+/// it), then the others in number order (`replica-2` before `replica-10`, `node-1` …).
 fn nodes(trace: &[TraceEvent]) -> Vec<String> {
-    let mut replicas: Vec<u32> = Vec::new();
-    let mut note = |name: &str| {
-        if let Some(n) = name.strip_prefix("replica-").and_then(|n| n.parse().ok())
-            && !replicas.contains(&n)
-        {
-            replicas.push(n);
+    let mut names: Vec<String> = Vec::new();
+    let mut primary = false;
+    let mut note = |name: String| {
+        if name == "primary" {
+            primary = true;
+        } else if !names.contains(&name) {
+            names.push(name);
         }
     };
     for e in trace {
         if let Lane::Node(n) = &e.lane {
-            note(n);
+            note(n.clone());
+        }
+        if e.wrote.is_some() {
+            note("primary".into());
         }
         for a in &e.attempts {
-            note(&a.target.to_string());
+            note(a.target.to_string());
         }
     }
-    replicas.sort_unstable();
-    std::iter::once("primary".to_string())
-        .chain(replicas.into_iter().map(|r| format!("replica-{r}")))
+    let number = |n: &String| -> (String, u32) {
+        let split = n.rfind('-').map_or(n.len(), |i| i + 1);
+        (n[..split].to_string(), n[split..].parse().unwrap_or(0))
+    };
+    names.sort_by_key(number);
+    primary
+        .then(|| "primary".to_string())
+        .into_iter()
+        .chain(names)
         .collect()
 }
 
@@ -96,8 +107,8 @@ pub fn render(trace: &[TraceEvent]) -> Vec<Row> {
                 String::new()
             }
         };
-        if let Some(lsn) = e.wrote {
-            cells[0] = format!("+ LSN {}", lsn.0);
+        if let (Some(lsn), Some(i)) = (e.wrote, nodes.iter().position(|n| n == "primary")) {
+            cells[i] = format!("+ LSN {}", lsn.0);
         }
         for (k, a) in e
             .attempts

@@ -1,0 +1,315 @@
+//! The leaderless simulation: N home nodes replicate every key; a write goes to every
+//! reachable home node (or only some, for a coordinator that crashed half-way) and is
+//! acknowledged after W acks; a read asks R reachable home nodes and hands their
+//! answers, in arrival order, to the learner's coordinator. Sloppy quorums let fallback
+//! nodes accept writes for down home nodes (counting towards W) and hand them off
+//! later — which is how R + W > N can still return stale data.
+
+use super::api::{Node, Quorum, Response, Version};
+use super::scenario::{Arrival, OpKind, Simulation};
+use crate::checkers::quorum::{QuorumRead, convergence, quorum_intersection};
+use crate::grader::{Guard, LearnerFault};
+use crate::katas::ScenarioRun;
+use crate::model::{Millis, fmt_time};
+use crate::report::{Lane, Metric, TraceEvent, Unit};
+use rand::SeedableRng;
+use rand::seq::SliceRandom;
+use rand_chacha::ChaCha8Rng;
+
+pub const RESOLVE: &str = "Quorum::resolve";
+
+/// Whether home node `node` is up at `t`, and since when.
+fn up_since(sim: &Simulation, node: u32, t: Millis) -> Option<Millis> {
+    let mut since = 0;
+    for f in sim.faults.iter().filter(|f| f.node == node) {
+        let end = f.duration_ms.map_or(Millis::MAX, |d| f.at_ms + d);
+        if f.at_ms <= t && t < end {
+            return None;
+        }
+        if end <= t {
+            since = since.max(end);
+        }
+    }
+    Some(since)
+}
+
+fn event(at: Millis, text: String, label: String, op: usize) -> TraceEvent {
+    TraceEvent {
+        at,
+        lane: Lane::Client {
+            user: "client".into(),
+            device: "app".into(),
+        },
+        text,
+        violates: None,
+        user: Some("client".into()),
+        op: Some(op),
+        wastes: None,
+        label,
+        attempts: Vec::new(),
+        wrote: None,
+    }
+}
+
+fn nodes(list: &[u32]) -> String {
+    if list.is_empty() {
+        return "no node".into();
+    }
+    list.iter()
+        .map(|n| format!("node-{n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+pub fn run(
+    sim: &Simulation,
+    q: &mut dyn Quorum,
+    seed: u64,
+    guard: &Guard,
+    trace: bool,
+) -> Result<ScenarioRun, LearnerFault> {
+    let n = sim.nodes as usize;
+    let keys = sim.keys.len();
+    // store[node − 1][key]: the version each home node holds.
+    let mut store: Vec<Vec<Option<u64>>> = vec![vec![None; keys]; n];
+    let mut next_version = vec![0u64; keys];
+    let mut latest_acked: Vec<Option<u64>> = vec![None; keys];
+    // Hinted writes held by fallback nodes: (home node, key, version).
+    let mut hints: Vec<(u32, usize, u64)> = Vec::new();
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut ops: Vec<(usize, &super::scenario::QuorumOp)> = sim.ops.iter().enumerate().collect();
+    ops.sort_by_key(|(i, o)| (o.at_ms, *i));
+
+    let mut out = ScenarioRun::default();
+    let mut reads: Vec<QuorumRead> = Vec::new();
+    let (mut writes, mut failed_writes, mut unavailable, mut stale, mut repairs) =
+        (0u64, 0u64, 0u64, 0u64, 0u64);
+    let mut read_count = 0usize;
+    let mut events = 0u64;
+    for (op_number, (_, op)) in ops.iter().enumerate() {
+        let t = op.at_ms;
+        let key = sim.keys.iter().position(|k| *k == op.key).unwrap_or(0);
+        events += 1;
+        // Hinted handoff: deliver hints whose home node has been back long enough.
+        hints.retain(|&(home, k, version)| match up_since(sim, home, t) {
+            Some(since) if t >= since + sim.handoff_ms && since > 0 => {
+                let slot = &mut store[home as usize - 1][k];
+                *slot = (*slot).max(Some(version));
+                events += 1;
+                false
+            }
+            _ => true,
+        });
+        match op.op {
+            OpKind::Write => {
+                next_version[key] += 1;
+                let version = next_version[key];
+                writes += 1;
+                let up: Vec<u32> = (1..=sim.nodes)
+                    .filter(|&h| up_since(sim, h, t).is_some())
+                    .collect();
+                let targets: Vec<u32> = match &op.reaches {
+                    Some(only) => up.iter().copied().filter(|h| only.contains(h)).collect(),
+                    None => up.clone(),
+                };
+                for &h in &targets {
+                    let slot = &mut store[h as usize - 1][key];
+                    *slot = (*slot).max(Some(version));
+                }
+                let mut acks = targets.len() as u32;
+                let mut hinted = Vec::new();
+                if sim.sloppy && op.reaches.is_none() {
+                    let down: Vec<u32> = (1..=sim.nodes).filter(|h| !up.contains(h)).collect();
+                    for &home in down.iter().take(sim.fallback_nodes as usize) {
+                        hints.push((home, key, version));
+                        hinted.push(home);
+                        acks += 1;
+                    }
+                }
+                let acked = acks >= sim.w;
+                if acked {
+                    latest_acked[key] = latest_acked[key].max(Some(version));
+                } else {
+                    failed_writes += 1;
+                }
+                if trace {
+                    let hint_note = if hinted.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" (+ fallback nodes holding hints for {})", nodes(&hinted))
+                    };
+                    let verdict = if acked {
+                        format!("acknowledged ({acks} ≥ W={})", sim.w)
+                    } else {
+                        format!(
+                            "FAILED ({acks} < W={}), yet the nodes it reached keep it",
+                            sim.w
+                        )
+                    };
+                    out.trace.push(event(
+                        t,
+                        format!(
+                            "writes v{version} of {} to {}{hint_note}: {verdict}",
+                            op.key,
+                            nodes(&targets)
+                        ),
+                        format!("write v{version}{}", if acked { "" } else { " ✗" }),
+                        op_number + 1,
+                    ));
+                }
+            }
+            OpKind::Read => {
+                read_count += 1;
+                let start = read_count % n;
+                let asked: Vec<u32> = (0..n)
+                    .map(|i| ((start + i) % n) as u32 + 1)
+                    .filter(|&h| up_since(sim, h, t).is_some())
+                    .take(sim.r as usize)
+                    .collect();
+                if asked.len() < sim.r as usize {
+                    unavailable += 1;
+                    if trace {
+                        out.trace.push(event(
+                            t,
+                            format!(
+                                "reads {}: only {} of R={} nodes reachable — unavailable",
+                                op.key,
+                                asked.len(),
+                                sim.r
+                            ),
+                            "read ✗ unavailable".into(),
+                            op_number + 1,
+                        ));
+                    }
+                    continue;
+                }
+                let mut responses: Vec<Response> = asked
+                    .iter()
+                    .map(|&h| Response {
+                        node: Node(h),
+                        version: store[h as usize - 1][key].map(Version),
+                    })
+                    .collect();
+                // Answers arrive in an order set by network delays — or, adversarially,
+                // stalest first.
+                match sim.arrival {
+                    Arrival::StalestFirst => responses.sort_by_key(|r| r.version),
+                    Arrival::Random => responses.shuffle(&mut rng),
+                }
+                let resolution = guard.call(RESOLVE, || q.resolve(&responses))?;
+                let returned = resolution.version.map(|v| v.0);
+                for node in &resolution.repair {
+                    let h = node.0;
+                    if h >= 1 && h <= sim.nodes && up_since(sim, h, t).is_some() {
+                        let slot = &mut store[h as usize - 1][key];
+                        if *slot < returned {
+                            *slot = returned;
+                            repairs += 1;
+                        }
+                    }
+                }
+                if returned < latest_acked[key] {
+                    stale += 1;
+                }
+                if trace {
+                    out.trace.push(event(
+                        t,
+                        format!(
+                            "reads {} from {}: answers {}; coordinator returns {}, repairs {}",
+                            op.key,
+                            nodes(&asked),
+                            responses
+                                .iter()
+                                .map(|r| format!(
+                                    "{}={}",
+                                    r.node,
+                                    r.version.map_or("—".into(), |v| v.to_string())
+                                ))
+                                .collect::<Vec<_>>()
+                                .join(" "),
+                            returned.map_or("nothing".into(), |v| format!("v{v}")),
+                            if resolution.repair.is_empty() {
+                                "none".to_string()
+                            } else {
+                                resolution
+                                    .repair
+                                    .iter()
+                                    .map(|n| n.to_string())
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            }
+                        ),
+                        format!(
+                            "read → {}",
+                            returned.map_or("—".into(), |v| format!("v{v}"))
+                        ),
+                        op_number + 1,
+                    ));
+                }
+                reads.push(QuorumRead {
+                    op: op_number + 1,
+                    at: t,
+                    key: op.key.clone(),
+                    responses: responses
+                        .iter()
+                        .map(|r| (r.node.0, r.version.map(|v| v.0)))
+                        .collect(),
+                    latest_acked: latest_acked[key],
+                    returned,
+                    repaired: resolution.repair.iter().map(|n| n.0).collect(),
+                });
+            }
+        }
+    }
+    if trace {
+        for f in &sim.faults {
+            let until = f.duration_ms.map_or("for good".into(), |d| {
+                format!("until t={}", fmt_time(f.at_ms + d))
+            });
+            out.trace.push(TraceEvent {
+                at: f.at_ms,
+                lane: Lane::Node(format!("node-{}", f.node)),
+                text: format!("node-{} is down {until}", f.node),
+                violates: None,
+                user: None,
+                op: None,
+                wastes: None,
+                label: "down".into(),
+                attempts: Vec::new(),
+                wrote: None,
+            });
+        }
+        out.trace.sort_by_key(|e| e.at);
+    }
+    out.violations = quorum_intersection(&reads);
+    out.violations.extend(convergence(&reads));
+    if trace {
+        for v in &out.violations {
+            if let Some(e) = out
+                .trace
+                .iter_mut()
+                .find(|e| e.op.is_some() && e.op == v.operations.last().copied())
+            {
+                e.violates = Some(v.guarantee);
+            }
+        }
+    }
+    let converged = (0..keys)
+        .map(|k| {
+            let newest = store.iter().filter_map(|node| node[k]).max();
+            store.iter().filter(|node| node[k] == newest).count()
+        })
+        .sum::<usize>() as f64
+        / (n * keys).max(1) as f64;
+    out.events = events;
+    out.metrics = vec![
+        Metric::new("writes", writes as f64, Unit::Count),
+        Metric::new("failed_writes", failed_writes as f64, Unit::Count),
+        Metric::new("reads", reads.len() as f64, Unit::Count),
+        Metric::new("unavailable_reads", unavailable as f64, Unit::Count),
+        Metric::new("stale_reads", stale as f64, Unit::Count),
+        Metric::new("repairs", repairs as f64, Unit::Count),
+        Metric::new("replicas_converged", converged, Unit::Share),
+    ];
+    Ok(out)
+}

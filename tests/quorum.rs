@@ -1,0 +1,120 @@
+//! The quorum kata end to end: exact math sweeps, the leaderless simulation, and each
+//! naive strategy failing for its own reason.
+
+mod common;
+
+use common::{curated_failures, each, grade_json, sh};
+
+const SWEEPS: [&str; 8] = [
+    "availability-sweep",
+    "invalid-parameters",
+    "k-staleness-sweep",
+    "overlap-sweep",
+    "smallest-r-sweep",
+    "source-numbers",
+    "staleness-sweep",
+    "tolerance-sweep",
+];
+
+#[test]
+fn instructor_solution_passes_everything() {
+    for seed in ["7", "2024"] {
+        let json = grade_json("quorum", "instructor", seed, "500");
+        assert_eq!(
+            json["verdict"],
+            "pass",
+            "seed {seed}: {:#?}",
+            curated_failures(&json)
+        );
+        assert_eq!(json["stats"]["scenarios"], 512);
+    }
+}
+
+#[test]
+fn off_by_one_overlap_fails_the_overlap_math() {
+    let json = grade_json("quorum", "overlap-off-by-one", "7", "50");
+    assert_eq!(
+        curated_failures(&json),
+        each(
+            &["overlap-sweep", "smallest-r-sweep", "source-numbers"],
+            "exact-quorum-math"
+        )
+    );
+    let text = json["counterexample"]["explanation"].as_str().unwrap();
+    assert!(
+        text.contains("overlaps(n=2, w=1, r=1) returned true"),
+        "{text}"
+    );
+    assert!(text.contains("not more than N"), "{text}");
+}
+
+#[test]
+fn first_response_wins_breaks_quorum_intersection() {
+    for seed in ["7", "2024"] {
+        let json = grade_json("quorum", "first-response-wins", seed, "0");
+        assert_eq!(
+            curated_failures(&json),
+            each(&["node-failures", "stale-nodes"], "quorum-intersection")
+        );
+    }
+}
+
+#[test]
+fn no_read_repair_never_converges() {
+    let json = grade_json("quorum", "no-read-repair", "7", "0");
+    assert_eq!(
+        curated_failures(&json),
+        each(
+            &["node-failures", "partial-write", "stale-nodes"],
+            "convergence"
+        )
+    );
+}
+
+#[test]
+fn accepting_invalid_parameters_is_caught() {
+    let json = grade_json("quorum", "accept-invalid", "7", "50");
+    assert_eq!(
+        curated_failures(&json),
+        each(&["invalid-parameters"], "exact-quorum-math")
+    );
+    let text = json["counterexample"]["explanation"].as_str().unwrap();
+    assert!(text.contains("instead of an error"), "{text}");
+}
+
+#[test]
+fn a_sloppy_quorum_returns_stale_data_that_no_coordinator_can_prevent() {
+    let json = grade_json("quorum", "instructor", "7", "0");
+    let sloppy = json["scenarios"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "sloppy-quorum")
+        .unwrap();
+    assert_eq!(sloppy["verdict"], "pass");
+    assert!(
+        sloppy["metrics"]["stale_reads"].as_u64().unwrap() >= 1,
+        "{sloppy:#}"
+    );
+    // Every sweep passed on merit: the instructor answered every call exactly.
+    for s in json["scenarios"].as_array().unwrap() {
+        if SWEEPS.contains(&s["name"].as_str().unwrap()) {
+            assert!(s["metrics"]["calls"].as_u64().unwrap() > 0);
+            assert_eq!(s["metrics"]["wrong_answers"], 0);
+        }
+    }
+}
+
+#[test]
+fn exhaustive_means_the_full_parameter_sweep() {
+    let out = sh("grade quorum --solution --exhaustive --format json");
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(json["stats"]["schedules"], 8);
+    assert!(
+        json["stats"]["events"].as_u64().unwrap() > 20_000,
+        "every call counts"
+    );
+    let out = sh("grade quorum --solution overlap-off-by-one --exhaustive --format json");
+    assert_eq!(out.code, 1);
+}
