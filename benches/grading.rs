@@ -7,18 +7,26 @@
 //! operations, the same count the JSON report gives in `stats.events`.
 
 #[allow(dead_code, clippy::new_without_default)]
+#[path = "../solutions/failover.rs"]
+mod failover_solution;
+#[allow(dead_code, clippy::new_without_default)]
 #[path = "../solutions/quickpost_naive.rs"]
 mod quickpost_naive;
 #[allow(dead_code, clippy::new_without_default)]
 #[path = "../solutions/quickpost.rs"]
 mod quickpost_solution;
 #[allow(dead_code, clippy::new_without_default)]
+#[path = "../solutions/quorum.rs"]
+mod quorum_solution;
+#[allow(dead_code, clippy::new_without_default)]
 #[path = "../solutions/taskflow.rs"]
 mod taskflow_solution;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use replication_katas::grader::{GradeRequest, Guard, Target};
+use replication_katas::katas::failover::FailoverCoordinator;
 use replication_katas::katas::quickpost::{QuickPost, ReadYourWritesRouter};
+use replication_katas::katas::quorum::Quorum;
 use replication_katas::katas::taskflow::{MonotonicReadsRouter, TaskFlow};
 use replication_katas::katas::{KataEntry, KataRunner, Solution};
 use std::hint::black_box;
@@ -60,9 +68,19 @@ fn request(target: Target, random: usize, exhaustive: bool) -> GradeRequest {
 /// random scenarios on one grading thread, in simulated events per second.
 fn simulation(c: &mut Criterion) {
     let guard = Guard::new();
-    let katas: [(&str, Box<dyn KataRunner>); 2] = [
+    let quorum = replication_katas::katas::quorum::entry(
+        || -> Box<dyn Quorum> { Box::new(quorum_solution::Quorums::new()) },
+        Vec::new(),
+    );
+    let failover = replication_katas::katas::failover::entry(
+        || -> Box<dyn FailoverCoordinator> { Box::new(failover_solution::Coordinator::new()) },
+        Vec::new(),
+    );
+    let katas: [(&str, Box<dyn KataRunner>); 4] = [
         ("quickpost", Box::new(quickpost())),
         ("taskflow", Box::new(taskflow())),
+        ("quorum", quorum),
+        ("failover", failover),
     ];
     let mut group = c.benchmark_group("simulation");
     for (name, kata) in &katas {

@@ -5,6 +5,7 @@
 //! Adding a kata: its files (`katas/`, `solutions/`, `scenarios/<kata>/`, a module
 //! in `src/katas/`) and one entry in `registry()` below.
 
+use replication_katas::katas::failover::FailoverCoordinator;
 use replication_katas::katas::quickpost::ReadYourWritesRouter;
 use replication_katas::katas::quorum::Quorum;
 use replication_katas::katas::taskflow::MonotonicReadsRouter;
@@ -48,12 +49,24 @@ mod quorum_solution;
 #[path = "../solutions/quorum_naive.rs"]
 mod quorum_naive;
 
+#[allow(unused_variables, dead_code, clippy::new_without_default)]
+#[path = "../katas/failover.rs"]
+mod failover;
+
+#[allow(dead_code, clippy::new_without_default)]
+#[path = "../solutions/failover.rs"]
+mod failover_solution;
+
+#[path = "../solutions/failover_naive.rs"]
+mod failover_naive;
+
 type QuickPostRouter = Box<dyn ReadYourWritesRouter>;
+type FailoverImpl = Box<dyn FailoverCoordinator>;
 type QuorumImpl = Box<dyn Quorum>;
 type TaskFlowRouter = Box<dyn MonotonicReadsRouter>;
 
 fn registry() -> Registry {
-    Registry::new(vec![quickpost(), taskflow(), quorum()])
+    Registry::new(vec![quickpost(), taskflow(), quorum(), failover()])
 }
 
 fn quickpost() -> Box<dyn KataRunner> {
@@ -175,6 +188,51 @@ fn quorum() -> Box<dyn KataRunner> {
                 name: "accept-invalid",
                 flaw: "returns numbers for W > N and other nonsense",
                 make: || -> QuorumImpl { Box::new(Naive::new(Flaw::AcceptInvalid)) },
+                source: "",
+            },
+        ],
+    )
+}
+
+fn failover() -> Box<dyn KataRunner> {
+    use failover_naive::{Flaw, Naive};
+    replication_katas::katas::failover::entry(
+        || -> FailoverImpl { Box::new(failover::Coordinator::new()) },
+        vec![
+            Solution {
+                name: "instructor",
+                flaw: "",
+                make: || -> FailoverImpl { Box::new(failover_solution::Coordinator::new()) },
+                source: include_str!("../solutions/failover.rs"),
+            },
+            Solution {
+                name: "first-alive",
+                flaw: "promotes the first reachable follower: loses acknowledged writes",
+                make: || -> FailoverImpl { Box::new(Naive::new(Flaw::FirstAlive)) },
+                source: "",
+            },
+            Solution {
+                name: "no-quorum",
+                flaw: "elects on the minority side of a partition",
+                make: || -> FailoverImpl { Box::new(Naive::new(Flaw::NoQuorum)) },
+                source: "",
+            },
+            Solution {
+                name: "no-fencing",
+                flaw: "the right candidate under the old term: split brain",
+                make: || -> FailoverImpl { Box::new(Naive::new(Flaw::NoFencing)) },
+                source: "",
+            },
+            Solution {
+                name: "always-promote",
+                flaw: "never refuses: the GitLab case loses thousands of writes",
+                make: || -> FailoverImpl { Box::new(Naive::new(Flaw::AlwaysPromote)) },
+                source: "",
+            },
+            Solution {
+                name: "hair-trigger",
+                flaw: "5 s timeout: fails over a leader that was only paused",
+                make: || -> FailoverImpl { Box::new(Naive::new(Flaw::HairTrigger)) },
                 source: "",
             },
         ],

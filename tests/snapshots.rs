@@ -61,3 +61,8 @@ fn taskflow_hash_mod_n_fails_when_replicas_change() {
 fn quorum_first_response_wins_breaks_intersection() {
     insta::assert_snapshot!(report_of("quorum", "first-response-wins"));
 }
+
+#[test]
+fn failover_no_fencing_is_split_brain() {
+    insta::assert_snapshot!(report_of("failover", "no-fencing"));
+}

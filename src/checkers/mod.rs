@@ -5,6 +5,7 @@
 //! A violation explains itself in words a learner understands: who, what they wrote,
 //! what they read, which node served it and how far that node had got.
 
+pub mod failover;
 mod monotonic_reads;
 pub mod quorum;
 mod read_your_writes;
@@ -32,6 +33,14 @@ pub enum Guarantee {
     QuorumIntersection,
     /// After read repair, every replica the read saw holds the returned version.
     Convergence,
+    /// Every write acknowledged to a client survives a failover, when a surviving node
+    /// had it; and no automatic failover loses more than the configured maximum.
+    NoLostAcknowledgedWrites,
+    /// At most one node accepts writes in a way the others cannot fence: no split
+    /// brain.
+    SingleWritableLeader,
+    /// A new leader is elected only by a majority of the cluster.
+    MajorityElection,
     /// A quorum-math function returns the exact answer, and refuses invalid input.
     #[serde(rename = "exact-quorum-math")]
     QuorumMath,
@@ -45,6 +54,9 @@ impl Guarantee {
             Guarantee::QuorumIntersection => "quorum-intersection",
             Guarantee::Convergence => "convergence",
             Guarantee::QuorumMath => "exact-quorum-math",
+            Guarantee::NoLostAcknowledgedWrites => "no-lost-acknowledged-writes",
+            Guarantee::SingleWritableLeader => "single-writable-leader",
+            Guarantee::MajorityElection => "majority-election",
         }
     }
 }

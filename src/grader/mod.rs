@@ -199,6 +199,7 @@ fn result_of(name: String, source: Source, run: &ScenarioRun) -> ScenarioResult 
         violation_count: run.violations.len(),
         metrics: run.metrics.clone(),
         budgets: run.budgets.clone(),
+        notes: run.notes.clone(),
         events: run.events,
     }
 }

@@ -6,6 +6,28 @@
 //! and the curated scenarios in `scenarios/<kata>/`. The grader core only ever sees the
 //! [`Kata`] trait, so adding a kata adds files and one registry entry in `main.rs`.
 
+/// Defines a kata's `entry(learner, solutions)`, which the binary's registry calls.
+///
+/// The `KataEntry` is built here, in the library, so that the grader's generic code
+/// is compiled once with the library, and an edit to a kata file recompiles only the
+/// learner's code in the binary.
+macro_rules! registry_entry {
+    ($kata:expr, $subject:ty) => {
+        /// The kata with its implementations, ready for the registry.
+        pub fn entry(
+            learner: fn() -> Box<$subject>,
+            solutions: Vec<$crate::katas::Solution<$subject>>,
+        ) -> Box<dyn $crate::katas::KataRunner> {
+            Box::new($crate::katas::KataEntry {
+                kata: $kata,
+                learner,
+                solutions,
+            })
+        }
+    };
+}
+
+pub mod failover;
 pub mod quickpost;
 pub mod quorum;
 pub mod reads;
@@ -74,6 +96,9 @@ pub struct ScenarioRun {
     pub events: u64,
     /// Everything that happened, in order; only filled when tracing was asked for.
     pub trace: Vec<TraceEvent>,
+    /// Facts worth reporting that are not violations ("acknowledged writes lost: LSN
+    /// 1009 to LSN 1010, which no surviving node had").
+    pub notes: Vec<String>,
 }
 
 /// What a kata provides to the grader core.

@@ -303,6 +303,9 @@ pub fn replay(r: &ReplayReport, lines: bool) -> String {
     if r.result.violation_count > r.result.violations.len() {
         let _ = writeln!(out, "… {} violations in all", r.result.violation_count);
     }
+    for note in &r.result.notes {
+        let _ = writeln!(out, "{}", crate::term::wrap(note, 96, 2));
+    }
     let figures: Vec<String> = r
         .result
         .metrics

@@ -74,6 +74,7 @@ pub fn fmt_value(value: f64, unit: Unit) -> String {
     match unit {
         Unit::Count => format!("{}", value.round() as i64),
         Unit::Share => format!("{:.1}%", value * 100.0),
+        Unit::Millis if value >= 1_000.0 => crate::model::fmt_time(value.round() as u64),
         Unit::Millis => format!("{:.1} ms", value),
         Unit::PerRead => format!("{value:.2}"),
         Unit::Ratio => format!("{value:.2}×"),
@@ -173,6 +174,9 @@ pub struct ScenarioResult {
     #[serde(serialize_with = "ser_metrics")]
     pub metrics: Vec<Metric>,
     pub budgets: Vec<BudgetCheck>,
+    /// Facts worth knowing that are not violations.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
     #[serde(skip)]
     pub events: u64,
 }

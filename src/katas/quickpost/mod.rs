@@ -13,7 +13,7 @@ pub use api::{ProfileRead, ReadYourWritesRouter, WriteAck};
 pub use scenario::{Budgets, OpKind, OpSpec, QuickPostScenario, Traffic};
 
 use crate::grader::{Guard, LearnerFault};
-use crate::katas::{Kata, KataEntry, KataInfo, KataRunner, ScenarioRun, Solution};
+use crate::katas::{Kata, KataInfo, ScenarioRun};
 
 /// Everything a QuickPost implementation needs, in one `use`.
 pub mod prelude {
@@ -39,19 +39,7 @@ static INFO: KataInfo = KataInfo {
 /// The QuickPost kata.
 pub struct QuickPost;
 
-/// The kata with its implementations, ready for the registry. Built here rather than
-/// in the binary so that the grader's generic code is compiled once, with the library,
-/// and an edit to a kata file recompiles only the learner's code.
-pub fn entry(
-    learner: fn() -> Box<dyn ReadYourWritesRouter>,
-    solutions: Vec<Solution<dyn ReadYourWritesRouter>>,
-) -> Box<dyn KataRunner> {
-    Box::new(KataEntry {
-        kata: QuickPost,
-        learner,
-        solutions,
-    })
-}
+registry_entry!(QuickPost, dyn ReadYourWritesRouter);
 
 impl Kata for QuickPost {
     type Scenario = QuickPostScenario;

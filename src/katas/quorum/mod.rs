@@ -16,7 +16,7 @@ pub use api::{Node, Quorum, QuorumError, Resolution, Response, Tolerance, Versio
 pub use scenario::{Function, QuorumScenario, Simulation, Sweep};
 
 use crate::grader::{Guard, LearnerFault, removals};
-use crate::katas::{Kata, KataEntry, KataInfo, KataRunner, ScenarioRun, Solution};
+use crate::katas::{Kata, KataInfo, ScenarioRun};
 use crate::report::{Metric, Unit};
 
 /// Everything a quorum implementation needs, in one `use`.
@@ -41,18 +41,7 @@ static INFO: KataInfo = KataInfo {
 /// The quorum kata.
 pub struct QuorumKata;
 
-/// The kata with its implementations, ready for the registry (see
-/// [`crate::katas::quickpost::entry`] for why this lives in the library).
-pub fn entry(
-    learner: fn() -> Box<dyn Quorum>,
-    solutions: Vec<Solution<dyn Quorum>>,
-) -> Box<dyn KataRunner> {
-    Box::new(KataEntry {
-        kata: QuorumKata,
-        learner,
-        solutions,
-    })
-}
+registry_entry!(QuorumKata, dyn Quorum);
 
 /// The full parameter sweep: every function over N ≤ 20 (availability over N ≤ 50).
 fn exhaustive() -> Vec<QuorumScenario> {
@@ -154,6 +143,7 @@ impl Kata for QuorumKata {
             budgets: Vec::new(),
             events: calls,
             trace: Vec::new(),
+            notes: Vec::new(),
         })
     }
 }

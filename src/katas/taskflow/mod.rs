@@ -13,7 +13,7 @@ pub use api::{BoardRead, BoardWrite, MonotonicReadsRouter, ReadReceipt};
 pub use scenario::{Budgets, OpKind, OpSpec, TaskFlowScenario, Traffic};
 
 use crate::grader::{Guard, LearnerFault};
-use crate::katas::{Kata, KataEntry, KataInfo, KataRunner, ScenarioRun, Solution};
+use crate::katas::{Kata, KataInfo, ScenarioRun};
 
 /// Everything a TaskFlow implementation needs, in one `use`.
 pub mod prelude {
@@ -39,19 +39,7 @@ static INFO: KataInfo = KataInfo {
 /// The TaskFlow kata.
 pub struct TaskFlow;
 
-/// The kata with its implementations, ready for the registry. Built here rather than
-/// in the binary so that the grader's generic code is compiled once, with the library,
-/// and an edit to a kata file recompiles only the learner's code.
-pub fn entry(
-    learner: fn() -> Box<dyn MonotonicReadsRouter>,
-    solutions: Vec<Solution<dyn MonotonicReadsRouter>>,
-) -> Box<dyn KataRunner> {
-    Box::new(KataEntry {
-        kata: TaskFlow,
-        learner,
-        solutions,
-    })
-}
+registry_entry!(TaskFlow, dyn MonotonicReadsRouter);
 
 impl Kata for TaskFlow {
     type Scenario = TaskFlowScenario;

@@ -1,0 +1,54 @@
+//! # Failover — leader election
+//!
+//! The leader stops answering. You are the failover coordinator: decide when it is dead,
+//! whom to promote and under which **term**, and when to refuse and call a human.
+//!
+//! * **Failure detection** is a timeout on `view.silence_ms`, the time since the last
+//!   heartbeat. Too short: a leader in a GC pause is replaced, then wakes up still
+//!   leading (a needless failover). Too long: nobody accepts writes (downtime).
+//! * **Election**: promote the reachable follower with the most of the log (highest
+//!   **LSN**). With **semi-synchronous** replication, the `sync` follower holds every
+//!   acknowledged write. Only a **majority** of the cluster (`cluster_size / 2 + 1`
+//!   nodes on the coordinator's side) may elect.
+//! * **Fencing**: a promotion starts a new term. Nodes that have seen term T + 1 reject
+//!   writes stamped T, so the old leader cannot keep writing when it comes back. Reuse
+//!   the old term and there are two leaders nobody can tell apart: **split brain**.
+//! * **Safety**: with asynchronous replication a failover may lose the writes the leader
+//!   acknowledged but no follower received. If that exceeds `view.max_data_loss`, refuse
+//!   (GitLab, 2017: replicas far behind; promoting one would have lost hours of writes).
+//!
+//! Grade with `cargo run -- grade failover`; stuck? `cargo run -- hint failover`.
+
+use replication_katas::katas::failover::prelude::*;
+
+/// Your failover coordinator.
+pub struct Coordinator {
+    // TODO (optional): any state you need.
+}
+
+impl Coordinator {
+    pub fn new() -> Self {
+        Coordinator {}
+    }
+}
+
+impl FailoverCoordinator for Coordinator {
+    fn leader_is_dead(&mut self, view: &FailoverView) -> bool {
+        // TODO: how long a silence means dead?
+        todo!()
+    }
+
+    fn elect_new_leader(&mut self, view: &FailoverView) -> Option<Promotion> {
+        // TODO: who, under which term — and only with a majority.
+        todo!()
+    }
+
+    fn validate_safe_failover(
+        &mut self,
+        view: &FailoverView,
+        promotion: &Promotion,
+    ) -> Result<(), Refusal> {
+        // TODO: how many acknowledged writes would this promotion lose?
+        todo!()
+    }
+}
