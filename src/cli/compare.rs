@@ -96,9 +96,11 @@ fn row(report: &GradeReport, units: &mut BTreeMap<String, Unit>) -> Row {
     }
 }
 
+/// A right-aligned cell of `width` columns, one of them a separating space.
 fn cell(s: &str, width: usize) -> String {
-    let s: String = s.chars().take(width).collect();
-    format!("{s:>width$}")
+    let inner = width - 1;
+    let s: String = s.chars().take(inner).collect();
+    format!(" {s:>inner$}")
 }
 
 pub struct CompareArgs {
@@ -203,6 +205,11 @@ fn columns(c: &Comparison) -> (Vec<String>, Vec<String>) {
         "failed_reads",
         "load_imbalance",
         "round_trips_per_read",
+        "stale_reads",
+        "repairs",
+        "downtime",
+        "acknowledged_writes_lost",
+        "needless_failovers",
     ] {
         if c.implementations.iter().any(|r| r.metrics.contains_key(m)) {
             metrics.push(m.to_string());
@@ -218,8 +225,17 @@ fn short(name: &str) -> String {
         "load_imbalance" => "imbalance".into(),
         "round_trips_per_read" => "trips/read".into(),
         "mean_read_latency_ms" => "latency".into(),
-        "read-your-writes" => "RYW viol.".into(),
-        "monotonic-reads" => "MR viol.".into(),
+        "read-your-writes" => "RYW viol".into(),
+        "monotonic-reads" => "MR viol".into(),
+        "quorum-intersection" => "QI viol".into(),
+        "convergence" => "conv viol".into(),
+        "exact-quorum-math" => "wrong".into(),
+        "no-lost-acknowledged-writes" => "lost viol".into(),
+        "single-writable-leader" => "2 leaders".into(),
+        "majority-election" => "minority".into(),
+        "stale_reads" => "stale".into(),
+        "acknowledged_writes_lost" => "lost acks".into(),
+        "needless_failovers" => "needless".into(),
         other => other.replace('_', " "),
     }
 }
@@ -232,7 +248,8 @@ fn table(c: &Comparison, units: &BTreeMap<String, Unit>) -> String {
         c.seed,
         c.random
     );
-    let width = 11;
+    // As wide as 100 columns allow.
+    let width = ((100 - 37) / (guarantees.len() + metrics.len()).max(1)).clamp(9, 11);
     let mut header = format!("{:<20}{:>8}{:>9}", "implementation", "verdict", "failing");
     for g in &guarantees {
         header.push_str(&cell(&short(g), width));
@@ -272,7 +289,11 @@ fn table(c: &Comparison, units: &BTreeMap<String, Unit>) -> String {
             let text = r
                 .metrics
                 .get(m)
-                .map(|v| fmt_value(*v, units.get(m).copied().unwrap_or(Unit::Count)))
+                .map(|v| match units.get(m).copied().unwrap_or(Unit::Count) {
+                    // Seconds, compactly: the table's cells are narrow.
+                    Unit::Millis if *v >= 1_000.0 => format!("{:.1} s", v / 1_000.0),
+                    unit => fmt_value(*v, unit),
+                })
                 .unwrap_or_else(|| "—".into());
             line.push_str(&cell(&text, width));
         }
@@ -280,9 +301,8 @@ fn table(c: &Comparison, units: &BTreeMap<String, Unit>) -> String {
         out.push('\n');
     }
     out.push_str(
-        &"\nfailing: scenarios failed of scenarios run. Violations and err(or) reads are summed \
-          over scenarios;\nprimary (read share) and trips/read are means; imbalance is the \
-          worst scenario's.\n"
+        &"\nfailing: scenarios failed of scenarios run. Counts are summed over scenarios; shares,\n\
+          averages and durations are means; imbalance is the worst scenario's.\n"
             .dimmed()
             .to_string(),
     );

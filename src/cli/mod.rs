@@ -211,9 +211,22 @@ fn state_file(root: &std::path::Path) -> PathBuf {
     }
 }
 
+/// Lets `replication-katas … | head` end quietly when `head` stops reading, as Unix
+/// tools do, instead of failing a print with "Broken pipe". Rust ignores SIGPIPE by
+/// default, which turns a closed pipe into an error on every later print.
+fn restore_default_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: called once at start-up, before any other thread exists; SIG_DFL is a
+    // valid disposition for SIGPIPE.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 /// Runs the command line. `root` is the repository root (where `katas/` lives);
 /// `REPLICATION_KATAS_ROOT` overrides it (the project's tests use a scratch copy).
 pub fn run(registry: Registry, root: PathBuf) -> ExitCode {
+    restore_default_sigpipe();
     let root = match std::env::var_os("REPLICATION_KATAS_ROOT") {
         Some(dir) if !dir.is_empty() => PathBuf::from(dir),
         _ => root,
