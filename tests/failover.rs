@@ -139,3 +139,31 @@ fn failover_is_listed_and_replays() {
     assert_eq!(out.code, 1);
     assert!(out.stdout.contains("promoted to leader"), "{}", out.stdout);
 }
+
+#[test]
+fn the_exhaustive_scope_finds_every_naive_coordinator() {
+    let out = sh("grade failover --solution --exhaustive --format json");
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(json["stats"]["schedules"], 1216);
+    for (naive, guarantee) in [
+        ("first-alive", "no-lost-acknowledged-writes"),
+        ("no-quorum", "majority-election"),
+        ("no-fencing", "single-writable-leader"),
+        ("always-promote", "no-lost-acknowledged-writes"),
+        ("hair-trigger", "needless_failovers"),
+    ] {
+        let out = common::run(&[
+            "grade",
+            "failover",
+            "--solution",
+            naive,
+            "--exhaustive",
+            "--format",
+            "json",
+        ]);
+        assert_eq!(out.code, 1, "{naive}");
+        let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+        assert_eq!(json["counterexample"]["guarantee"], guarantee, "{naive}");
+    }
+}

@@ -85,6 +85,10 @@ impl Kata for Failover {
         }))
     }
 
+    fn exhaustive(&self) -> Vec<FailoverScenario> {
+        scenario::exhaustive()
+    }
+
     fn run(
         &self,
         s: &FailoverScenario,
@@ -107,6 +111,12 @@ mod tests {
             let s = random::scenario(42, i);
             scenario::validate(&s).unwrap_or_else(|e| panic!("random-{i}: {e}"));
             assert_eq!(s, random::scenario(42, i));
+        }
+        let all = scenario::exhaustive();
+        // 2 followers: 4² positions × 3 sync choices; 3 followers: 4³ × 4; × 4 troubles.
+        assert_eq!(all.len(), (16 * 3 + 64 * 4) * 4);
+        for s in &all {
+            scenario::validate(s).unwrap();
         }
     }
 }

@@ -125,3 +125,76 @@ pub fn validate(s: &FailoverScenario) -> Result<(), String> {
     }
     Ok(())
 }
+
+/// The exhaustive scope: two or three followers, each at the leader's position, one
+/// write behind, five behind or far behind (200); asynchronous, or semi-synchronous
+/// with each follower in turn as the sync one; and each kind of trouble — a crash, a
+/// 20 s pause, a partition isolating the leader alone (clients still writing) or with
+/// the first follower.
+pub fn exhaustive() -> Vec<FailoverScenario> {
+    const LEADER: u64 = 1_000;
+    const BEHIND: [u64; 4] = [0, 1, 5, 200];
+    let troubles = [
+        Trouble::Crash { at_ms: 10_000 },
+        Trouble::Pause {
+            at_ms: 10_000,
+            duration_ms: 20_000,
+        },
+        Trouble::Partition {
+            at_ms: 10_000,
+            leader_side: Vec::new(),
+            writes_per_s: 2,
+        },
+        Trouble::Partition {
+            at_ms: 10_000,
+            leader_side: vec![2],
+            writes_per_s: 2,
+        },
+    ];
+    let mut out = Vec::new();
+    for count in 2..=3usize {
+        let mut positions: Vec<Vec<u64>> = vec![Vec::new()];
+        for _ in 0..count {
+            positions = positions
+                .into_iter()
+                .flat_map(|p| {
+                    BEHIND.iter().map(move |b| {
+                        let mut longer = p.clone();
+                        longer.push(LEADER - b);
+                        longer
+                    })
+                })
+                .collect();
+        }
+        for lsns in &positions {
+            // None: asynchronous; Some(i): follower i is the synchronous one.
+            for sync in std::iter::once(None).chain((0..count).map(Some)) {
+                for trouble in &troubles {
+                    let followers: Vec<FollowerSpec> = lsns
+                        .iter()
+                        .enumerate()
+                        .map(|(i, &lsn)| FollowerSpec {
+                            lsn,
+                            sync: sync == Some(i),
+                        })
+                        .collect();
+                    out.push(FailoverScenario {
+                        schema: crate::scenario::SCHEMA_VERSION,
+                        kata: "failover".into(),
+                        name: format!("exhaustive-{}", out.len()),
+                        description: "a schedule of the exhaustive scope".into(),
+                        leader_lsn: LEADER,
+                        followers,
+                        semi_sync: sync.is_some(),
+                        trouble: trouble.clone(),
+                        max_data_loss: 10,
+                        heartbeat_ms: 1_000,
+                        duration_ms: 90_000,
+                        budgets: Budgets::default(),
+                    });
+                }
+            }
+        }
+    }
+    out
+}
