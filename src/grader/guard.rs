@@ -301,7 +301,7 @@ mod tests {
 
     #[test]
     fn a_hang_on_a_forked_guard_is_seen_too() {
-        let r = run_watched(Duration::from_millis(100), |g| {
+        let r = run_watched(Duration::from_millis(400), |g| {
             let worker = g.fork();
             std::thread::spawn(move || {
                 worker.call("Router::on_read_served", || {

@@ -33,7 +33,7 @@ discarded from the old leader when it rejoins.";
 pub const IMPLEMENT: &[&str] = &[
     "leader_is_dead — a timeout on view.silence_ms that rides out pauses but not crashes",
     "elect_new_leader — the freshest reachable follower (sync first), a new term, a majority",
-    "validate_safe_failover — refuse when the promotion would lose more than view.max_data_loss acknowledged writes",
+    "validate_safe_failover — refuse when more than view.max_data_loss acknowledged writes would be lost",
 ];
 
 pub const HINTS: &[&str] = &[
