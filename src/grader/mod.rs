@@ -483,23 +483,21 @@ fn counterexample_of<K: Kata>(
             (metric.to_string(), b.describe())
         }
     };
-    let timeline = crate::report::timeline::render(&run.trace)
-        .into_iter()
-        .map(|row| row.text)
+    let rows = crate::report::timeline::render(&run.trace);
+    let violating_rows = rows
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.violation)
+        .map(|(i, _)| i)
         .collect();
+    let timeline = rows.into_iter().map(|row| row.text).collect();
     Ok(Counterexample {
         scenario: failed.name.clone(),
         guarantee,
         explanation,
         events: run.trace.iter().map(TraceEvent::line).collect(),
         timeline,
-        violating_rows: run
-            .trace
-            .iter()
-            .enumerate()
-            .filter(|(_, e)| e.violates.is_some())
-            .map(|(i, _)| i + 1)
-            .collect(),
+        violating_rows,
         shrunk_from: shrunk.from,
         shrunk_to: shrunk.to,
         replay: replay_command(kata.info().name, request, &failed.name),

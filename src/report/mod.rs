@@ -287,7 +287,7 @@ pub struct Counterexample {
     pub events: Vec<String>,
     /// The shrunk scenario as a timeline, one row per line (header first).
     pub timeline: Vec<String>,
-    /// Rows of the timeline (1-based, counting the header as 0) that show a violation.
+    /// Rows of the timeline (the header is row 0) that show a violation.
     #[serde(skip)]
     pub violating_rows: Vec<usize>,
     /// Size (operations and faults) of the failing scenario before and after shrinking.

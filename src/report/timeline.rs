@@ -138,6 +138,17 @@ pub fn render(trace: &[TraceEvent]) -> Vec<Row> {
             text: text.trim_end().to_string(),
             violation: e.violates.is_some(),
         });
+        if let Some(g) = e.violates {
+            // Name the guarantee under the row that broke it.
+            rows.push(Row {
+                text: format!("{}└ {g} violated: {}", " ".repeat(TIME), e.text),
+                violation: true,
+            });
+            let last = rows.last_mut().expect("just pushed");
+            if last.text.chars().count() > WIDTH {
+                last.text = fit(&last.text, WIDTH);
+            }
+        }
     }
     rows
 }
