@@ -119,11 +119,20 @@ fn whole_grade(c: &mut Criterion) {
     group.finish();
 }
 
-/// Every schedule of the bounded scope (13,986 per kata).
+/// Every schedule of the bounded scope (13,986 for the read katas, 1,216 for failover;
+/// the full parameter sweep for quorum).
 fn exhaustive(c: &mut Criterion) {
     let guard = Guard::new();
     let qp = quickpost();
     let tf = taskflow();
+    let quorum = replication_katas::katas::quorum::entry(
+        || -> Box<dyn Quorum> { Box::new(quorum_solution::Quorums::new()) },
+        Vec::new(),
+    );
+    let failover = replication_katas::katas::failover::entry(
+        || -> Box<dyn FailoverCoordinator> { Box::new(failover_solution::Coordinator::new()) },
+        Vec::new(),
+    );
     let req = request(Target::Learner, 0, true);
     let mut group = c.benchmark_group("exhaustive");
     group
@@ -134,6 +143,12 @@ fn exhaustive(c: &mut Criterion) {
     });
     group.bench_function("taskflow", |b| {
         b.iter(|| black_box(tf.grade(&req, &guard).unwrap()))
+    });
+    group.bench_function("quorum", |b| {
+        b.iter(|| black_box(quorum.grade(&req, &guard).unwrap()))
+    });
+    group.bench_function("failover", |b| {
+        b.iter(|| black_box(failover.grade(&req, &guard).unwrap()))
     });
     group.finish();
 }
