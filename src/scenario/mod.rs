@@ -25,6 +25,7 @@ pub mod exhaustive;
 mod shrink;
 
 pub use cluster::{MAX_REPLICAS, MAX_TIME_MS, known, traffic_size, unique, validate_cluster};
+pub(crate) use shrink::cluster_scenario;
 pub use shrink::{ClusterScenario, proposals, size};
 
 /// The schema versions this build understands.

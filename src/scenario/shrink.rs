@@ -14,6 +14,47 @@ pub trait ClusterScenario: Clone {
     fn cluster_mut(&mut self) -> &mut ClusterSpec;
 }
 
+/// Implements [`ClusterScenario`] and [`KataScenario`](crate::katas::KataScenario) for
+/// a scenario struct with `name`, `ops`, `faults` and `cluster` fields.
+macro_rules! cluster_scenario {
+    ($scenario:ty, $op:ty) => {
+        impl $crate::scenario::ClusterScenario for $scenario {
+            type Op = $op;
+
+            fn ops(&self) -> &Vec<$op> {
+                &self.ops
+            }
+
+            fn ops_mut(&mut self) -> &mut Vec<$op> {
+                &mut self.ops
+            }
+
+            fn faults(&self) -> &Vec<$crate::sim::Fault> {
+                &self.faults
+            }
+
+            fn faults_mut(&mut self) -> &mut Vec<$crate::sim::Fault> {
+                &mut self.faults
+            }
+
+            fn cluster_mut(&mut self) -> &mut $crate::sim::ClusterSpec {
+                &mut self.cluster
+            }
+        }
+
+        impl $crate::katas::KataScenario for $scenario {
+            fn name(&self) -> &str {
+                &self.name
+            }
+
+            fn set_name(&mut self, name: String) {
+                self.name = name;
+            }
+        }
+    };
+}
+pub(crate) use cluster_scenario;
+
 /// Operations plus faults: what "shrunk from N to M" counts.
 pub fn size<S: ClusterScenario>(s: &S) -> usize {
     s.ops().len() + s.faults().len()

@@ -1,9 +1,7 @@
 //! QuickPost's scenario schema (version 1), its validation, and the expansion of a
 //! scenario into a time-ordered list of client operations.
 
-use crate::katas::KataScenario;
 use crate::model::{DeviceId, Millis, Names, UserId};
-use crate::scenario::ClusterScenario;
 use crate::sim::{ClusterSpec, Fault};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -111,39 +109,7 @@ impl Default for Budgets {
     }
 }
 
-impl ClusterScenario for QuickPostScenario {
-    type Op = OpSpec;
-
-    fn ops(&self) -> &Vec<OpSpec> {
-        &self.ops
-    }
-
-    fn ops_mut(&mut self) -> &mut Vec<OpSpec> {
-        &mut self.ops
-    }
-
-    fn faults(&self) -> &Vec<Fault> {
-        &self.faults
-    }
-
-    fn faults_mut(&mut self) -> &mut Vec<Fault> {
-        &mut self.faults
-    }
-
-    fn cluster_mut(&mut self) -> &mut ClusterSpec {
-        &mut self.cluster
-    }
-}
-
-impl KataScenario for QuickPostScenario {
-    fn name(&self) -> &str {
-        &self.name
-    }
-
-    fn set_name(&mut self, name: String) {
-        self.name = name;
-    }
-}
+crate::scenario::cluster_scenario!(QuickPostScenario, OpSpec);
 
 use crate::scenario::{MAX_TIME_MS, known, traffic_size, unique, validate_cluster};
 

@@ -1,8 +1,6 @@
 //! TaskFlow's scenario schema (version 1), validation and expansion into operations.
 
-use crate::katas::KataScenario;
 use crate::model::{DeviceId, Key, Millis, Names, UserId};
-use crate::scenario::ClusterScenario;
 use crate::scenario::{MAX_TIME_MS, known, traffic_size, unique, validate_cluster};
 use crate::sim::{ClusterSpec, Fault};
 use rand::{RngExt, SeedableRng};
@@ -114,39 +112,7 @@ impl Default for Budgets {
     }
 }
 
-impl ClusterScenario for TaskFlowScenario {
-    type Op = OpSpec;
-
-    fn ops(&self) -> &Vec<OpSpec> {
-        &self.ops
-    }
-
-    fn ops_mut(&mut self) -> &mut Vec<OpSpec> {
-        &mut self.ops
-    }
-
-    fn faults(&self) -> &Vec<Fault> {
-        &self.faults
-    }
-
-    fn faults_mut(&mut self) -> &mut Vec<Fault> {
-        &mut self.faults
-    }
-
-    fn cluster_mut(&mut self) -> &mut ClusterSpec {
-        &mut self.cluster
-    }
-}
-
-impl KataScenario for TaskFlowScenario {
-    fn name(&self) -> &str {
-        &self.name
-    }
-
-    fn set_name(&mut self, name: String) {
-        self.name = name;
-    }
-}
+crate::scenario::cluster_scenario!(TaskFlowScenario, OpSpec);
 
 pub fn validate(s: &TaskFlowScenario) -> Result<(), String> {
     validate_cluster(&s.cluster, &s.faults)?;
