@@ -269,12 +269,12 @@ fn table(c: &Comparison, units: &BTreeMap<String, Unit>) -> String {
         } else {
             r.implementation.as_str()
         };
-        let mut line = format!(
-            "{:<20}{}{:>9}",
-            name,
-            pad_colored(&verdict, 8),
+        let failing = if r.fault.is_some() {
+            "—".to_string()
+        } else {
             format!("{}/{}", r.failed, r.scenarios)
-        );
+        };
+        let mut line = format!("{:<20}{}{:>9}", name, pad_colored(&verdict, 8), failing);
         if let Some(fault) = &r.fault {
             line.push_str(&format!("  {fault}"));
             out.push_str(&line);
