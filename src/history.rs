@@ -5,7 +5,6 @@
 //! internals, just as Jepsen's checkers only see what clients saw.
 
 use crate::model::{DeviceId, Key, Lsn, Millis, Names, NodeId, UserId};
-use crate::sim::AttemptRecord;
 
 /// A write the primary acknowledged.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -32,7 +31,6 @@ pub struct ReadRecord {
     /// The node that answered and the position its answer reflects; `None` if every
     /// attempt of the plan failed.
     pub served: Option<(NodeId, Lsn)>,
-    pub attempts: Vec<AttemptRecord>,
     pub round_trips: u32,
 }
 

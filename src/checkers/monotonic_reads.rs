@@ -169,7 +169,6 @@ mod tests {
             invoked_at: at,
             completed_at: at + 2,
             served: Some((NodeId::Replica(ReplicaId(r)), Lsn(seen))),
-            attempts: vec![],
             round_trips: 1,
         });
     }

@@ -115,7 +115,6 @@ mod tests {
             invoked_at: at,
             completed_at: at + 1,
             served: Some((R2, Lsn(seen))),
-            attempts: vec![],
             round_trips: 1,
         });
     }

@@ -286,6 +286,28 @@ fn run_all<K: Kata>(
     outcomes
 }
 
+/// The scenarios a grade runs, in order: the exhaustive scope, or the curated ones
+/// (with `--scenarios DIR`) followed by the random batch.
+pub fn scenarios<K: Kata>(
+    kata: &K,
+    request: &GradeRequest,
+) -> Result<Vec<(Source, K::Scenario)>, GradeError> {
+    if request.exhaustive {
+        let all = kata.exhaustive();
+        if all.is_empty() {
+            return Err(GradeError::NoExhaustiveMode {
+                kata: kata.info().name,
+            });
+        }
+        return Ok(all.into_iter().map(|s| (Source::Exhaustive, s)).collect());
+    }
+    let mut all = curated(kata, request.scenario_dir.as_ref())?;
+    all.extend(
+        (0..request.random).map(|i| (Source::Random, kata.random_scenario(request.seed, i))),
+    );
+    Ok(all)
+}
+
 /// Grades one implementation of one kata.
 pub fn grade<K: Kata>(
     entry: &KataEntry<K>,
@@ -295,20 +317,7 @@ pub fn grade<K: Kata>(
     let kata = &entry.kata;
     let info = kata.info();
     let (implementation, make) = implementation(entry, &request.target)?;
-    let scenarios: Box<dyn Iterator<Item = (Source, K::Scenario)>> = if request.exhaustive {
-        let all = kata.exhaustive();
-        if all.is_empty() {
-            return Err(GradeError::NoExhaustiveMode { kata: info.name });
-        }
-        Box::new(all.into_iter().map(|s| (Source::Exhaustive, s)))
-    } else {
-        let curated = curated(kata, request.scenario_dir.as_ref())?;
-        let random =
-            (0..request.random).map(|i| (Source::Random, kata.random_scenario(request.seed, i)));
-        Box::new(curated.into_iter().chain(random))
-    };
-
-    let scenarios: Vec<(Source, K::Scenario)> = scenarios.collect();
+    let scenarios = scenarios(kata, request)?;
     let mut results = Vec::new();
     let mut events = 0;
     let mut schedules = 0;

@@ -334,7 +334,7 @@ pub fn read_event(
 }
 
 /// Records a finished read in the history.
-pub fn push_read(history: &mut History, read: ReadOp, exec: ReadExecution) {
+pub fn push_read(history: &mut History, read: ReadOp, exec: &ReadExecution) {
     history.reads.push(ReadRecord {
         op: read.op,
         user: read.user,
@@ -343,7 +343,6 @@ pub fn push_read(history: &mut History, read: ReadOp, exec: ReadExecution) {
         invoked_at: read.at,
         completed_at: read.at + exec.latency_ms,
         served: exec.served,
-        attempts: exec.attempts,
         round_trips: exec.round_trips,
     });
 }

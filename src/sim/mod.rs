@@ -424,11 +424,18 @@ impl Cluster {
     /// Executes a read plan at the current time: tries each attempt in order, skipping
     /// unreachable nodes and refusing replicas, and accounts round trips and latency.
     pub fn execute(&mut self, plan: &ReadPlan) -> ReadExecution {
+        let mut exec = ReadExecution::default();
+        self.execute_into(plan, &mut exec);
+        exec
+    }
+
+    /// [`Cluster::execute`] into a reused record, so a run of reads allocates nothing.
+    pub fn execute_into(&mut self, plan: &ReadPlan, exec: &mut ReadExecution) {
         self.events += 1;
-        let mut exec = ReadExecution {
-            attempts: Vec::with_capacity(plan.attempts().len()),
-            ..ReadExecution::default()
-        };
+        exec.attempts.clear();
+        exec.served = None;
+        exec.round_trips = 0;
+        exec.latency_ms = 0;
         for (n, attempt) in plan.attempts().iter().enumerate() {
             if exec.served.is_some() || n >= MAX_ATTEMPTS {
                 exec.attempts.push(AttemptRecord {
@@ -466,7 +473,6 @@ impl Cluster {
                 outcome,
             });
         }
-        exec
     }
 }
 

@@ -10,7 +10,7 @@ use crate::katas::ScenarioRun;
 use crate::katas::reads::{self, ReadOp, ReadTally};
 use crate::model::Lsn;
 use crate::report::{Metric, Unit};
-use crate::sim::Cluster;
+use crate::sim::{Cluster, ReadExecution};
 
 pub const ON_WRITE_ACKED: &str = "MonotonicReadsRouter::on_write_acked";
 pub const ROUTE_READ: &str = "MonotonicReadsRouter::route_read";
@@ -35,6 +35,8 @@ pub fn run(
     let mut updates = 0u64;
     let mut out = ScenarioRun::default();
     let mut faults_seen = 0;
+    // One read record, reused: a read allocates nothing of the harness's own.
+    let mut exec = ReadExecution::default();
 
     for op in &ops {
         cluster.advance_to(op.at);
@@ -89,7 +91,7 @@ pub fn run(
         };
         let plan = guard.call(ROUTE_READ, || router.route_read(&read, &cluster.view()))?;
         let replica_could = tally.before_read(&mut cluster, floor[op.user.0 as usize]);
-        let exec = cluster.execute(&plan);
+        cluster.execute_into(&plan, &mut exec);
         tally.record(&exec);
         if let Some((node, observed)) = exec.served {
             let board_writes = &writes_to[op.board.0 as usize];
@@ -129,7 +131,7 @@ pub fn run(
                 reads::read_event(&history.names, read_op, text, label, replica_could, &exec);
             out.trace.push(event);
         }
-        reads::push_read(&mut history, read_op, exec);
+        reads::push_read(&mut history, read_op, &exec);
     }
 
     out.violations = checkers::monotonic_reads(&history);
