@@ -56,13 +56,4 @@ impl History {
         self.next_op += 1;
         self.next_op
     }
-
-    /// Number of operations recorded.
-    pub fn len(&self) -> usize {
-        self.writes.len() + self.reads.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
 }

@@ -232,7 +232,7 @@ fn workers(jobs: usize) -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
 }
 
-type Outcome = Result<(ScenarioResult, u64), LearnerFault>;
+type Outcome = Result<ScenarioResult, LearnerFault>;
 
 /// Runs every scenario, spread over the cores, and returns the outcomes in scenario
 /// order up to and including the first learner fault — exactly what one thread going
@@ -251,10 +251,8 @@ fn run_all<K: Kata>(
         let mut out = Vec::new();
         for i in (first..scenarios.len()).step_by(n) {
             let (source, scenario) = &scenarios[i];
-            let outcome = run_one(kata, make, scenario, seed, &guard, false).map(|run| {
-                let result = result_of(scenario.name().to_string(), source.clone(), &run);
-                (result, run.events)
-            });
+            let outcome = run_one(kata, make, scenario, seed, &guard, false)
+                .map(|run| result_of(scenario.name().to_string(), source.clone(), &run));
             let stop = outcome.is_err();
             out.push((i, outcome));
             if stop {
@@ -324,8 +322,8 @@ pub fn grade<K: Kata>(
     let mut fault = None;
     for (i, outcome) in run_all(kata, make, &scenarios, request, guard) {
         match outcome {
-            Ok((result, run_events)) => {
-                events += run_events;
+            Ok(result) => {
+                events += result.events;
                 schedules += 1;
                 // An exhaustive grade lists only the schedules that failed.
                 if !request.exhaustive || result.verdict != Verdict::Pass {

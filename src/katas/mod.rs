@@ -83,7 +83,6 @@ pub struct Solution<S: ?Sized> {
 /// A kata's scenario type: deserialized from YAML, validated, named.
 pub trait KataScenario: Clone + DeserializeOwned + Send + Sync + 'static {
     fn name(&self) -> &str;
-    fn set_name(&mut self, name: String);
 }
 
 /// The result of running one scenario against one implementation.

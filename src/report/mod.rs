@@ -238,8 +238,6 @@ pub struct TraceEvent {
     pub text: String,
     /// Set on the operation that violated a guarantee.
     pub violates: Option<Guarantee>,
-    /// The user involved, if any (used to keep a counterexample focused).
-    pub user: Option<String>,
     /// The history's operation number, for client operations.
     pub op: Option<usize>,
     /// The budget (metric name) this operation counts against needlessly, e.g. a

@@ -46,10 +46,6 @@ macro_rules! cluster_scenario {
             fn name(&self) -> &str {
                 &self.name
             }
-
-            fn set_name(&mut self, name: String) {
-                self.name = name;
-            }
         }
     };
 }

@@ -41,13 +41,6 @@ impl ReplicationLog {
         let h = horizon as u64;
         Lsn(self.committed_at.partition_point(|&t| t <= h) as u64)
     }
-
-    /// When the write with this LSN was committed, if it exists.
-    pub fn committed_at(&self, lsn: Lsn) -> Option<Millis> {
-        lsn.0
-            .checked_sub(1)
-            .and_then(|i| self.committed_at.get(i as usize).copied())
-    }
 }
 
 #[cfg(test)]
@@ -66,7 +59,5 @@ mod tests {
         assert_eq!(log.lsn_through(29), Lsn(2));
         assert_eq!(log.lsn_through(1_000), Lsn(3));
         assert_eq!(log.head(), Lsn(3));
-        assert_eq!(log.committed_at(Lsn(3)), Some(30));
-        assert_eq!(log.committed_at(Lsn(0)), None);
     }
 }

@@ -370,11 +370,6 @@ impl Cluster {
         self.log.append(self.now)
     }
 
-    /// The primary's log.
-    pub fn log(&self) -> &ReplicationLog {
-        &self.log
-    }
-
     /// The *true* applied position of a replica — harness only, never shown to a
     /// router. `None` if the replica does not exist or has not joined.
     pub fn applied_lsn(&mut self, id: ReplicaId) -> Option<Lsn> {
@@ -414,11 +409,6 @@ impl Cluster {
     /// Replicas that exist, joined or not yet.
     pub fn replica_count(&self) -> usize {
         self.replicas.len()
-    }
-
-    /// Ids of every replica that exists (joined or not yet).
-    pub fn replica_ids(&self) -> impl Iterator<Item = ReplicaId> + use<> {
-        (1..=self.replicas.len() as u32).map(ReplicaId)
     }
 
     /// Executes a read plan at the current time: tries each attempt in order, skipping

@@ -96,10 +96,6 @@ impl KataScenario for FailoverScenario {
     fn name(&self) -> &str {
         &self.name
     }
-
-    fn set_name(&mut self, name: String) {
-        self.name = name;
-    }
 }
 
 pub fn validate(s: &FailoverScenario) -> Result<(), String> {

@@ -29,7 +29,6 @@ fn event(at: Millis, lane: &str, text: String, label: &str) -> TraceEvent {
         lane: Lane::Node(lane.to_string()),
         text,
         violates: None,
-        user: None,
         op: None,
         wastes: None,
         label: label.to_string(),

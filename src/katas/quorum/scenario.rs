@@ -153,10 +153,6 @@ impl KataScenario for QuorumScenario {
     fn name(&self) -> &str {
         &self.name
     }
-
-    fn set_name(&mut self, name: String) {
-        self.name = name;
-    }
 }
 
 pub fn validate(s: &QuorumScenario) -> Result<(), String> {
