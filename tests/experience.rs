@@ -193,3 +193,32 @@ fn completions_and_help_read_well() {
         assert!(help.stdout.lines().count() > 3, "{cmd}: {}", help.stdout);
     }
 }
+
+#[test]
+fn compare_counts_every_violation_not_only_the_listed_ones() {
+    // Reports list at most five violations per scenario; totals must still be exact.
+    let grade = common::grade_json("quickpost", "always-replica", "3", "20");
+    let mut total = 0;
+    let mut capped = false;
+    for s in grade["scenarios"].as_array().unwrap() {
+        let n = s["violation_count"].as_u64().unwrap();
+        assert_eq!(
+            s["violations_by_guarantee"]["read-your-writes"]
+                .as_u64()
+                .unwrap_or(0),
+            n
+        );
+        capped |= n > s["violations"].as_array().unwrap().len() as u64;
+        total += n;
+    }
+    assert!(capped, "some scenario has more violations than are listed");
+    let out = sh("compare quickpost --seed 3 --random 20 --format json");
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let row = json["implementations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["implementation"] == "always-replica")
+        .unwrap();
+    assert_eq!(row["violations"]["read-your-writes"], total);
+}

@@ -47,13 +47,7 @@ fn row(report: &GradeReport, units: &mut BTreeMap<String, Unit>) -> Row {
     let mut budgets_missed = BTreeMap::new();
     let mut sums: BTreeMap<String, (f64, usize, Unit)> = BTreeMap::new();
     for s in &report.scenarios {
-        for g in s.guarantees() {
-            let n = s.violations.iter().filter(|v| v.guarantee == g).count();
-            let n = if s.guarantees().len() == 1 {
-                s.violation_count
-            } else {
-                n
-            };
+        for (g, n) in &s.violations_by_guarantee {
             *violations.entry(g.name().to_string()).or_insert(0) += n;
         }
         for b in s.missed_budgets() {

@@ -49,8 +49,8 @@ fn fail_summary(report: &GradeReport) -> String {
     let mut violations: BTreeMap<&'static str, usize> = BTreeMap::new();
     let mut budgets: BTreeMap<&'static str, usize> = BTreeMap::new();
     for s in &report.scenarios {
-        for v in &s.violations {
-            *violations.entry(v.guarantee.name()).or_insert(0) += 1;
+        for (g, n) in &s.violations_by_guarantee {
+            *violations.entry(g.name()).or_insert(0) += n;
         }
         for b in s.missed_budgets() {
             *budgets.entry(b.metric).or_insert(0) += 1;

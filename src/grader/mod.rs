@@ -16,6 +16,7 @@ use crate::report::{
     Counterexample, MAX_LISTED_VIOLATIONS, ScenarioResult, Source, Stats, TraceEvent, Verdict,
 };
 use crate::scenario::{self, ScenarioError};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use thiserror::Error;
 
@@ -197,6 +198,10 @@ fn result_of(name: String, source: Source, run: &ScenarioRun) -> ScenarioResult 
             .cloned()
             .collect(),
         violation_count: run.violations.len(),
+        violations_by_guarantee: run.violations.iter().fold(BTreeMap::new(), |mut by, v| {
+            *by.entry(v.guarantee).or_insert(0) += 1;
+            by
+        }),
         metrics: run.metrics.clone(),
         budgets: run.budgets.clone(),
         notes: run.notes.clone(),

@@ -44,13 +44,7 @@ fn scenario_line(s: &ScenarioResult) -> String {
             .join(" · ")
     } else {
         let mut parts: Vec<String> = Vec::new();
-        for g in s.guarantees() {
-            let n = s.violations.iter().filter(|v| v.guarantee == g).count();
-            let n = if s.violation_count > s.violations.len() && s.guarantees().len() == 1 {
-                s.violation_count
-            } else {
-                n
-            };
+        for (g, &n) in &s.violations_by_guarantee {
             parts.push(format!(
                 "{n} {g} violation{}",
                 if n == 1 { "" } else { "s" }

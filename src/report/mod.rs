@@ -15,6 +15,7 @@ use crate::model::{Lsn, Millis, fmt_time};
 use crate::sim::AttemptRecord;
 use serde::Serialize;
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 
 /// The overall or per-scenario outcome.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -171,6 +172,8 @@ pub struct ScenarioResult {
     /// The first violations (at most [`MAX_LISTED_VIOLATIONS`]).
     pub violations: Vec<Violation>,
     pub violation_count: usize,
+    /// Every violation counted per guarantee (the list above is capped; this is not).
+    pub violations_by_guarantee: BTreeMap<Guarantee, usize>,
     #[serde(serialize_with = "ser_metrics")]
     pub metrics: Vec<Metric>,
     pub budgets: Vec<BudgetCheck>,
@@ -197,17 +200,6 @@ fn ser_metrics<S: serde::Serializer>(metrics: &[Metric], s: S) -> Result<S::Ok, 
 }
 
 impl ScenarioResult {
-    /// The guarantees violated, in order of first appearance.
-    pub fn guarantees(&self) -> Vec<Guarantee> {
-        let mut out: Vec<Guarantee> = Vec::new();
-        for v in &self.violations {
-            if !out.contains(&v.guarantee) {
-                out.push(v.guarantee);
-            }
-        }
-        out
-    }
-
     /// Budgets that were not met.
     pub fn missed_budgets(&self) -> impl Iterator<Item = &BudgetCheck> {
         self.budgets.iter().filter(|b| !b.met)
