@@ -253,10 +253,11 @@ fn table(c: &Comparison, units: &BTreeMap<String, Unit>) -> String {
     }
     out.push_str(&format!("{}\n", header.dimmed()));
     for r in &c.implementations {
+        // Pad first, then color: escape codes must not count towards the width.
         let verdict = match r.verdict {
-            Verdict::Pass => "pass".green().to_string(),
-            Verdict::Fail => "FAIL".red().to_string(),
-            Verdict::NotImplemented => "todo".yellow().to_string(),
+            Verdict::Pass => format!("{:>8}", "pass").green(),
+            Verdict::Fail => format!("{:>8}", "FAIL").red(),
+            Verdict::NotImplemented => format!("{:>8}", "todo").yellow(),
         };
         let name = if r.implementation == "learner" {
             "you"
@@ -268,7 +269,7 @@ fn table(c: &Comparison, units: &BTreeMap<String, Unit>) -> String {
         } else {
             format!("{}/{}", r.failed, r.scenarios)
         };
-        let mut line = format!("{:<20}{}{:>9}", name, pad_colored(&verdict, 8), failing);
+        let mut line = format!("{name:<20}{verdict}{failing:>9}");
         if let Some(fault) = &r.fault {
             line.push_str(&format!("  {fault}"));
             out.push_str(&line);
@@ -301,24 +302,4 @@ fn table(c: &Comparison, units: &BTreeMap<String, Unit>) -> String {
             .to_string(),
     );
     out
-}
-
-/// Right-aligns text that may carry color codes.
-fn pad_colored(s: &str, width: usize) -> String {
-    let visible = console_width(s);
-    format!("{}{s}", " ".repeat(width.saturating_sub(visible)))
-}
-
-fn console_width(s: &str) -> usize {
-    let mut n = 0;
-    let mut in_escape = false;
-    for c in s.chars() {
-        match (in_escape, c) {
-            (false, '\u{1b}') => in_escape = true,
-            (true, 'm') => in_escape = false,
-            (true, _) => {}
-            (false, _) => n += 1,
-        }
-    }
-    n
 }
