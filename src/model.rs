@@ -71,6 +71,19 @@ impl Serialize for NodeId {
     }
 }
 
+/// A node named by number (`node-3`), for clusters where roles are not fixed: in a
+/// leaderless store every node is equal, and in a failover the leader is whichever node
+/// won the last election.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct Node(pub u32);
+
+impl fmt::Display for Node {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "node-{}", self.0)
+    }
+}
+
 /// A user of the application. A *session* in the sense of Terry et al. (1994) is a user
 /// across all of their devices: read-your-writes promised on the phone must hold on the
 /// laptop too.

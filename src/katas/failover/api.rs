@@ -1,17 +1,8 @@
 //! What the learner's failover coordinator sees and decides.
 
+pub use crate::model::Node;
 use crate::model::{Lsn, Millis};
 use std::fmt;
-
-/// A node of the single-leader cluster (`node-1` is the first leader).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct NodeName(pub u32);
-
-impl fmt::Display for NodeName {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "node-{}", self.0)
-    }
-}
 
 /// A term (epoch): every promotion should start a new one. Nodes that have seen term T
 /// reject writes stamped with an older term — that is how an old leader is *fenced*.
@@ -27,7 +18,7 @@ impl fmt::Display for Term {
 /// A follower as the coordinator sees it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FollowerView {
-    pub node: NodeName,
+    pub node: Node,
     /// The last log position it reported.
     pub lsn: Lsn,
     /// Whether it is the synchronous follower of semi-synchronous replication: the
@@ -42,7 +33,8 @@ pub struct FollowerView {
 pub struct FailoverView {
     pub now: Millis,
     pub term: Term,
-    pub leader: NodeName,
+    /// The current leader (node-1 when the scenario starts).
+    pub leader: Node,
     /// The leader's last reported position.
     pub leader_lsn: Lsn,
     /// How long since the coordinator last heard the leader's heartbeat.
@@ -65,7 +57,7 @@ impl FailoverView {
 /// A promotion: which node leads next, and under which term.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Promotion {
-    pub node: NodeName,
+    pub node: Node,
     pub term: Term,
 }
 

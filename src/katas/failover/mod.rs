@@ -9,9 +9,7 @@ mod scenario;
 mod sim;
 mod text;
 
-pub use api::{
-    FailoverCoordinator, FailoverView, FollowerView, NodeName, Promotion, Refusal, Term,
-};
+pub use api::{FailoverCoordinator, FailoverView, FollowerView, Node, Promotion, Refusal, Term};
 pub use scenario::{FailoverScenario, FollowerSpec, Trouble};
 
 use crate::grader::{Guard, LearnerFault};
@@ -20,7 +18,7 @@ use crate::katas::{Kata, KataInfo, ScenarioRun};
 /// Everything a failover implementation needs, in one `use`.
 pub mod prelude {
     pub use super::{
-        FailoverCoordinator, FailoverView, FollowerView, NodeName, Promotion, Refusal, Term,
+        FailoverCoordinator, FailoverView, FollowerView, Node, Promotion, Refusal, Term,
     };
     pub use crate::model::{Lsn, Millis};
 }

@@ -5,7 +5,7 @@
 //! happened: which acknowledged writes the new leader lacks, whether the old leader
 //! came back writing under the same term, whether a minority elected.
 
-use super::api::{FailoverCoordinator, FailoverView, FollowerView, NodeName, Promotion, Term};
+use super::api::{FailoverCoordinator, FailoverView, FollowerView, Node, Promotion, Term};
 use super::scenario::{FailoverScenario, Trouble};
 use crate::checkers::failover::{
     FailoverRecord, PromotionRecord, majority_election, no_lost_acknowledged_writes,
@@ -82,7 +82,7 @@ pub fn run(
         let view = FailoverView {
             now: t,
             term: Term(1),
-            leader: NodeName(1),
+            leader: Node(1),
             leader_lsn: Lsn(s.leader_lsn),
             silence_ms: t - last_heartbeat,
             cluster_size: n,
@@ -91,7 +91,7 @@ pub fn run(
                 .iter()
                 .enumerate()
                 .map(|(i, f)| FollowerView {
-                    node: NodeName(i as u32 + 2),
+                    node: Node(i as u32 + 2),
                     lsn: Lsn(f.lsn),
                     sync: f.sync,
                     reachable: reachable(i as u32 + 2, t),

@@ -1,6 +1,7 @@
 //! What the learner's quorum code implements: exact quorum math, and a read
 //! coordinator for a leaderless (Dynamo-style) store.
 
+pub use crate::model::Node;
 use std::fmt;
 
 /// A quorum configuration the learner's functions must reject.
@@ -34,16 +35,6 @@ pub struct Tolerance {
     pub reads: u32,
     /// Writes still find W nodes while at most this many are down.
     pub writes: u32,
-}
-
-/// A node of the leaderless cluster (`node-1`, `node-2`, …).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Node(pub u32);
-
-impl fmt::Display for Node {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "node-{}", self.0)
-    }
 }
 
 /// A version of a key's value. Versions of one key are totally ordered: a higher
