@@ -208,17 +208,12 @@ pub fn trace_faults(cluster: &Cluster, seen: usize, trace: &mut Vec<TraceEvent>)
             ("restore" | "add_replica", false) => "caught up".to_string(),
             (kind, false) => format!("{kind} ends"),
         };
-        trace.push(TraceEvent {
-            at: f.at,
-            lane: Lane::Node(f.replica.to_string()),
-            text: f.description.clone(),
-            violates: None,
-            op: None,
-            wastes: None,
+        trace.push(TraceEvent::new(
+            f.at,
+            Lane::Node(f.replica.to_string()),
+            f.description.clone(),
             label,
-            attempts: Vec::new(),
-            wrote: None,
-        });
+        ));
     }
     events.len()
 }
@@ -234,18 +229,16 @@ pub fn client_event(
     label: String,
 ) -> TraceEvent {
     TraceEvent {
-        at,
-        lane: Lane::Client {
-            user: names.user(user).to_string(),
-            device: names.device(device).to_string(),
-        },
-        text,
-        violates: None,
         op: Some(op),
-        wastes: None,
-        label,
-        attempts: Vec::new(),
-        wrote: None,
+        ..TraceEvent::new(
+            at,
+            Lane::Client {
+                user: names.user(user).to_string(),
+                device: names.device(device).to_string(),
+            },
+            text,
+            label,
+        )
     }
 }
 

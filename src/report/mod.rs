@@ -244,6 +244,21 @@ pub struct TraceEvent {
 }
 
 impl TraceEvent {
+    /// An event on a lane, with nothing yet attached (no attempts, no write, no marks).
+    pub fn new(at: Millis, lane: Lane, text: String, label: impl Into<String>) -> Self {
+        TraceEvent {
+            at,
+            lane,
+            text,
+            violates: None,
+            op: None,
+            wastes: None,
+            label: label.into(),
+            attempts: Vec::new(),
+            wrote: None,
+        }
+    }
+
     /// `t=20.100 s  alice@phone  reads …` as one plain line.
     pub fn line(&self) -> String {
         let lane = match &self.lane {

@@ -24,17 +24,7 @@ pub const VALIDATE: &str = "FailoverCoordinator::validate_safe_failover";
 pub const CHECK_MS: Millis = 500;
 
 fn event(at: Millis, lane: &str, text: String, label: &str) -> TraceEvent {
-    TraceEvent {
-        at,
-        lane: Lane::Node(lane.to_string()),
-        text,
-        violates: None,
-        op: None,
-        wastes: None,
-        label: label.to_string(),
-        attempts: Vec::new(),
-        wrote: None,
-    }
+    TraceEvent::new(at, Lane::Node(lane.to_string()), text, label.to_string())
 }
 
 pub fn run(

@@ -35,18 +35,16 @@ fn up_since(sim: &Simulation, node: u32, t: Millis) -> Option<Millis> {
 
 fn event(at: Millis, text: String, label: String, op: usize) -> TraceEvent {
     TraceEvent {
-        at,
-        lane: Lane::Client {
-            user: "client".into(),
-            device: "app".into(),
-        },
-        text,
-        violates: None,
         op: Some(op),
-        wastes: None,
-        label,
-        attempts: Vec::new(),
-        wrote: None,
+        ..TraceEvent::new(
+            at,
+            Lane::Client {
+                user: "client".into(),
+                device: "app".into(),
+            },
+            text,
+            label,
+        )
     }
 }
 
