@@ -328,3 +328,15 @@ fn exhaustive_mode_finds_the_classic_failures_without_randomness() {
     let (code, _) = exhaustive("taskflow", "instructor");
     assert_eq!(code, 0);
 }
+
+#[test]
+fn the_report_says_how_far_the_counterexample_shrank() {
+    let out =
+        common::sh("grade quickpost --solution per-device-token --seed 7 --random 0 --color never");
+    assert!(
+        out.stdout
+            .contains("Shrunk from 205 to 2 events (operations and faults):"),
+        "{}",
+        out.stdout
+    );
+}

@@ -195,7 +195,7 @@ pub fn grade(report: &GradeReport) -> String {
         if c.timeline.len() > 1 {
             let _ = writeln!(
                 out,
-                "\n  Shrunk from {} to {} operations and faults:\n",
+                "\n  Shrunk from {} to {} events (operations and faults):\n",
                 c.shrunk_from, c.shrunk_to
             );
         }
