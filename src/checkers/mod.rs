@@ -5,11 +5,13 @@
 //! A violation explains itself in words a learner understands: who, what they wrote,
 //! what they read, which node served it and how far that node had got.
 
+mod consistent_prefix;
 pub mod failover;
 mod monotonic_reads;
 pub mod quorum;
 mod read_your_writes;
 
+pub use consistent_prefix::{CausalWrite, Observation, consistent_prefix};
 pub use monotonic_reads::monotonic_reads;
 pub use read_your_writes::read_your_writes;
 
@@ -28,6 +30,9 @@ pub enum Guarantee {
     /// session: a session's view never goes back in time (Terry et al.: "monotonic
     /// reads").
     MonotonicReads,
+    /// An observer never sees a write without the writes that causally precede it
+    /// (DDIA: consistent prefix reads).
+    ConsistentPrefix,
     /// A quorum read whose quorum included the latest acknowledged write returns it
     /// (R + W > N promises the overlap; the coordinator must use it).
     QuorumIntersection,
@@ -51,6 +56,7 @@ impl Guarantee {
         match self {
             Guarantee::ReadYourWrites => "read-your-writes",
             Guarantee::MonotonicReads => "monotonic-reads",
+            Guarantee::ConsistentPrefix => "consistent-prefix",
             Guarantee::QuorumIntersection => "quorum-intersection",
             Guarantee::Convergence => "convergence",
             Guarantee::QuorumMath => "exact-quorum-math",
