@@ -43,9 +43,12 @@ pub const HINTS: &[&str] = &[
     "Instead of remembering *where* the user read, remember *how far* they have seen: a \
      high-water mark, the largest LSN any of their reads observed. Any replica that has \
      applied it is safe — and `replica_at_least(id, mark)` makes the replica prove it.",
-    "A design that passes: `BTreeMap<UserId, Lsn>` of high-water marks, raised in \
-     `on_read_served`. In `route_read`, rotate over the replicas the failure detector \
-     thinks are up (a counter shared by all users spreads the load), adding each with \
-     `replica_at_least(id, mark)`, and end the plan with `.primary()` for when none has \
-     caught up.",
+    "A design that passes: a `BTreeMap<UserId, Lsn>` of marks, and each board's write LSNs \
+     (kept from `on_write_acked`). In `on_read_served`, raise the user's mark to the newest \
+     write to that board at or below `receipt.observed` — not to the observed LSN itself, \
+     which is stricter than monotonic reads needs and drives everyone onto the freshest \
+     replica (the imbalance budget notices). In `route_read`, try the replicas believed up \
+     whose report already shows the mark first, then the others, each with \
+     `replica_at_least(id, mark)`, rotating the starting point for balance; end with \
+     `.primary()`.",
 ];
