@@ -48,9 +48,10 @@ pub const HINTS: &[&str] = &[
      `ReadPlan::new().replica_at_least(id, token)` makes the replica refuse (one cheap \
      round trip) if it has not applied the token.",
     "A design that passes: keep `BTreeMap<UserId, Lsn>` of each user's newest post. For \
-     an own-profile read with a token, try one or two replicas that the failure \
-     detector thinks are up — freshest reported first — each with `replica_at_least(id, \
-     token)`, then `.primary()` as the last resort. For every other read, pick a \
-     replica that is up (rotate among them for balance), unconditionally, with the \
-     primary as a fallback in case it is down.",
+     an own-profile read with a token, list the replicas the failure detector thinks are \
+     up — freshest reported first — each with `replica_at_least(id, token)`, then \
+     `.primary()` as the last resort. For every other read, start at the next replica in \
+     rotation (for balance) and list the other replicas after it, unconditionally, then \
+     `.primary()`: a replica that crashed unnoticed then falls back to another replica, \
+     not to the primary.",
 ];
