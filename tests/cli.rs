@@ -188,6 +188,10 @@ fn malformed_scenario_file_reports_path_line_and_column() {
     let expected = format!("{}:6:", path.display());
     assert!(out.stderr.contains(&expected), "{}", out.stderr);
     assert!(out.stderr.contains("expected u64"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("docs/scenarios.md"),
+        "says where the schema is"
+    );
     assert!(!out.stderr.contains("panicked"), "{}", out.stderr);
 }
 

@@ -2,7 +2,7 @@
 //! naive strategy, graded on the same seeds, side by side. The point is the trade-off,
 //! in numbers: stronger guarantees cost primary load, round trips, balance.
 
-use super::{EXIT_PASS, EXIT_USAGE, Format, find};
+use super::{EXIT_PASS, Format, find, input_error};
 use crate::grader::{GradeRequest, INSTRUCTOR, LearnerFault, Target, run_watched};
 use crate::katas::Registry;
 use crate::report::{GradeReport, Unit, Verdict, fmt_value};
@@ -136,8 +136,7 @@ pub fn compare(registry: Arc<Registry>, args: CompareArgs) -> ExitCode {
         let report = match result {
             Ok(Ok(report)) => report,
             Ok(Err(e)) => {
-                eprintln!("error: {e}");
-                return ExitCode::from(EXIT_USAGE);
+                return input_error(&e);
             }
             Err(fault) => GradeReport {
                 kata: name,

@@ -1,6 +1,6 @@
 //! `grade` and `replay`.
 
-use super::{EXIT_FAIL, EXIT_PASS, EXIT_USAGE, Format, GradeArgs, ReplayArgs, find};
+use super::{EXIT_FAIL, EXIT_PASS, EXIT_USAGE, Format, GradeArgs, ReplayArgs, find, input_error};
 use crate::grader::{GradeRequest, LearnerFault, Target, run_watched, splitmix64};
 use crate::katas::{KataRunner, Registry};
 use crate::report::{GradeReport, ReplayReport, Stats, Verdict, human, json};
@@ -90,8 +90,7 @@ pub fn grade(registry: Arc<Registry>, args: GradeArgs) -> ExitCode {
     let mut report = match result {
         Ok(Ok(report)) => report,
         Ok(Err(e)) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(EXIT_USAGE);
+            return input_error(&e);
         }
         Err(fault) => hung(kata, &request, fault),
     };
@@ -138,8 +137,7 @@ pub fn replay(registry: Arc<Registry>, args: ReplayArgs) -> ExitCode {
     let report: ReplayReport = match result {
         Ok(Ok(r)) => r,
         Ok(Err(e)) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(EXIT_USAGE);
+            return input_error(&e);
         }
         Err(fault) => {
             let report = hung(kata, &request, fault);

@@ -188,6 +188,18 @@ struct ReplayArgs {
 const UNKNOWN_KATA: &str = "error: there is no kata named `{name}`.\nThe katas are: {list}.\n\
 See them with `cargo run -- kata list`.";
 
+const SCENARIO_SCHEMA: &str = "The scenario schema, with every field and fault kind, is in \
+docs/scenarios.md.";
+
+/// Prints why grading could not start, and where to look next; returns exit code 2.
+fn input_error(e: &crate::grader::GradeError) -> ExitCode {
+    eprintln!("error: {e}");
+    if let crate::grader::GradeError::Scenario(_) = e {
+        eprintln!("{SCENARIO_SCHEMA}");
+    }
+    ExitCode::from(EXIT_USAGE)
+}
+
 /// Finds a kata or explains which ones exist.
 fn find<'r>(registry: &'r Registry, name: &str) -> Result<&'r dyn KataRunner, ExitCode> {
     registry.find(name).ok_or_else(|| {
