@@ -495,7 +495,11 @@ fn counterexample_of<K: Kata>(
             (metric.to_string(), b.describe())
         }
     };
-    let rows = crate::report::timeline::render(&run.trace);
+    let rows = if run.trace.is_empty() {
+        Vec::new()
+    } else {
+        crate::report::timeline::render(&run.trace)
+    };
     let violating_rows = rows
         .iter()
         .enumerate()

@@ -192,29 +192,25 @@ pub fn grade(report: &GradeReport) -> String {
             c.guarantee.red().bold()
         );
         let _ = writeln!(out, "  {}", crate::term::wrap(&c.explanation, 96, 2));
-        if c.timeline.len() > 1 {
+        // Sweeps of pure functions have no events to draw; their explanation says it all.
+        if !c.timeline.is_empty() {
             let _ = writeln!(
                 out,
                 "\n  Shrunk from {} to {} events (operations and faults):\n",
                 c.shrunk_from, c.shrunk_to
             );
+            for (i, row) in c.timeline.iter().enumerate() {
+                let row = if c.violating_rows.contains(&i) {
+                    row.red().bold().to_string()
+                } else if i == 0 {
+                    row.dimmed().to_string()
+                } else {
+                    row.clone()
+                };
+                let _ = writeln!(out, "  {row}");
+            }
+            let _ = writeln!(out, "  {}", crate::report::timeline::LEGEND.dimmed());
         }
-        for (i, row) in c
-            .timeline
-            .iter()
-            .enumerate()
-            .filter(|_| c.timeline.len() > 1)
-        {
-            let row = if c.violating_rows.contains(&i) {
-                row.red().bold().to_string()
-            } else if i == 0 {
-                row.dimmed().to_string()
-            } else {
-                row.clone()
-            };
-            let _ = writeln!(out, "  {row}");
-        }
-        let _ = writeln!(out, "  {}", crate::report::timeline::LEGEND.dimmed());
         let _ = writeln!(out, "\n  Replay it: {}", c.replay.cyan());
     }
 

@@ -290,7 +290,8 @@ pub struct Counterexample {
     pub explanation: String,
     /// The events of the shrunk scenario, one line each.
     pub events: Vec<String>,
-    /// The shrunk scenario as a timeline, one row per line (header first).
+    /// The shrunk scenario as a timeline, one row per line (header first); empty when
+    /// there is nothing to draw (a sweep of pure functions).
     pub timeline: Vec<String>,
     /// Rows of the timeline (the header is row 0) that show a violation.
     #[serde(skip)]
