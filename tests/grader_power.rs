@@ -340,3 +340,22 @@ fn the_report_says_how_far_the_counterexample_shrank() {
         out.stdout
     );
 }
+
+#[test]
+fn replays_fit_in_100_columns_and_draw_only_what_exists() {
+    for args in [
+        "replay quickpost --scenario cross-device --seed 7 --solution per-device-token --color never",
+        "replay taskflow --scenario task-moves-back --seed 7 --solution random-replica --color never",
+        "replay failover --scenario gitlab-2017 --seed 7 --solution always-promote --color never",
+        "replay quorum --scenario overlap-sweep --seed 7 --solution overlap-off-by-one --color never",
+    ] {
+        let out = common::sh(args);
+        assert_eq!(out.code, 1, "{args}: {}", out.stdout);
+        for line in out.stdout.lines() {
+            assert!(line.chars().count() <= 100, "{args}: too wide: {line}");
+        }
+        // A sweep of pure functions has no events: no empty timeline, no legend.
+        let has_timeline = out.stdout.contains("attempt order");
+        assert_eq!(has_timeline, !args.contains("overlap-sweep"), "{args}");
+    }
+}

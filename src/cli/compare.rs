@@ -217,7 +217,7 @@ fn short(name: &str) -> String {
         "failed_reads" => "err reads".into(),
         "load_imbalance" => "imbalance".into(),
         "round_trips_per_read" => "trips/read".into(),
-        "mean_read_latency_ms" => "latency".into(),
+        "mean_read_latency" => "latency".into(),
         "read-your-writes" => "RYW viol".into(),
         "monotonic-reads" => "MR viol".into(),
         "quorum-intersection" => "QI viol".into(),

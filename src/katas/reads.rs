@@ -133,7 +133,7 @@ impl ReadTally {
                 Unit::PerRead,
             ),
             Metric::new(
-                "mean_read_latency_ms",
+                "mean_read_latency",
                 self.per_read(self.latency_ms),
                 Unit::Millis,
             ),

@@ -271,7 +271,7 @@ pub fn replay(r: &ReplayReport, lines: bool) -> String {
                 writeln!(out, "{line}")
             };
         }
-    } else {
+    } else if !r.trace.is_empty() {
         for row in crate::report::timeline::render(&r.trace) {
             let _ = if row.violation {
                 writeln!(out, "{}", row.text.red().bold())
@@ -283,12 +283,8 @@ pub fn replay(r: &ReplayReport, lines: bool) -> String {
     }
     let _ = writeln!(out);
     for v in &r.result.violations {
-        let _ = writeln!(
-            out,
-            "{} {}",
-            v.guarantee.to_string().red().bold(),
-            v.explanation
-        );
+        let text = crate::term::wrap(&v.explanation, 94 - v.guarantee.name().len(), 2);
+        let _ = writeln!(out, "{} {text}", v.guarantee.to_string().red().bold());
     }
     if r.result.violation_count > r.result.violations.len() {
         let _ = writeln!(out, "… {} violations in all", r.result.violation_count);
@@ -308,11 +304,12 @@ pub fn replay(r: &ReplayReport, lines: bool) -> String {
         crate::term::wrap(&figures.join(" · "), 96, 0).dimmed()
     );
     for b in &r.result.budgets {
+        let verdict = if b.met { Verdict::Pass } else { Verdict::Fail };
         let _ = writeln!(
             out,
             "{} {}",
-            mark(if b.met { Verdict::Pass } else { Verdict::Fail }),
-            b.describe()
+            mark(verdict),
+            crate::term::wrap(&b.describe(), 94, 2)
         );
     }
     let verdict = match r.result.verdict {
