@@ -100,6 +100,23 @@ pub struct ScenarioRun {
     pub notes: Vec<String>,
 }
 
+impl ScenarioRun {
+    /// Marks, in the trace, the operation that completed each violation (the last of
+    /// its operations: the read that saw too little).
+    pub fn mark_violations(&mut self) {
+        for v in &self.violations {
+            let last = v.operations.last().copied();
+            if let Some(e) = self
+                .trace
+                .iter_mut()
+                .find(|e| e.op.is_some() && e.op == last)
+            {
+                e.violates = Some(v.guarantee);
+            }
+        }
+    }
+}
+
 /// What a kata provides to the grader core.
 pub trait Kata: Send + Sync + 'static {
     type Scenario: KataScenario;

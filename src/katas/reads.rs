@@ -2,7 +2,6 @@
 //! went and what they cost, the "could a replica have served this?" oracle behind the
 //! primary-load budget, the load-imbalance measure, and trace lines for reads.
 
-use crate::checkers::Violation;
 use crate::history::{History, ReadRecord};
 use crate::model::{DeviceId, Key, Lsn, Millis, Names, NodeId, UserId};
 use crate::report::{BudgetCheck, Lane, Metric, TraceEvent, Unit};
@@ -285,16 +284,6 @@ pub fn describe_attempts(exec: &ReadExecution) -> String {
         steps.push("read FAILED".into());
     }
     steps.join(" → ")
-}
-
-/// Marks the read of each violation in the trace.
-pub fn mark_violations(trace: &mut [TraceEvent], violations: &[Violation]) {
-    for v in violations {
-        let read_op = v.operations.last().copied();
-        if let Some(e) = trace.iter_mut().find(|e| e.op.is_some() && e.op == read_op) {
-            e.violates = Some(v.guarantee);
-        }
-    }
 }
 
 /// Who read (or wrote) what, when: the facts of an operation besides how it went.

@@ -131,9 +131,7 @@ pub fn run(
     }
 
     out.violations = checkers::read_your_writes(&history);
-    if trace {
-        reads::mark_violations(&mut out.trace, &out.violations);
-    }
+    out.mark_violations();
     out.events = cluster.events() + ops.len() as u64;
     out.metrics = tally.metrics();
     out.metrics

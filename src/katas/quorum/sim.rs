@@ -279,17 +279,7 @@ pub fn run(
     }
     out.violations = quorum_intersection(&reads);
     out.violations.extend(convergence(&reads));
-    if trace {
-        for v in &out.violations {
-            if let Some(e) = out
-                .trace
-                .iter_mut()
-                .find(|e| e.op.is_some() && e.op == v.operations.last().copied())
-            {
-                e.violates = Some(v.guarantee);
-            }
-        }
-    }
+    out.mark_violations();
     let converged = (0..keys)
         .map(|k| {
             let newest = store.iter().filter_map(|node| node[k]).max();

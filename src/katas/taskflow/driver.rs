@@ -135,9 +135,7 @@ pub fn run(
     }
 
     out.violations = checkers::monotonic_reads(&history);
-    if trace {
-        reads::mark_violations(&mut out.trace, &out.violations);
-    }
+    out.mark_violations();
     out.events = cluster.events() + ops.len() as u64;
     out.metrics = tally.metrics();
     out.metrics
