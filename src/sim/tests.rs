@@ -222,3 +222,19 @@ fn jitter_is_deterministic_for_a_seed() {
     assert_eq!(run(1), run(1));
     assert_ne!(run(1), run(2));
 }
+
+#[test]
+fn events_count_internal_events_once_and_not_client_operations() {
+    // One replica reporting every 500 ms, starting at t=0: reports at 0, 500, …, 2000.
+    let mut c = cluster(vec![10], vec![]);
+    let interval = c.spec().report_interval_ms;
+    c.advance_to(4 * interval);
+    assert_eq!(c.events(), 5, "five position reports");
+    c.write();
+    c.execute(&ReadPlan::new().primary());
+    assert_eq!(
+        c.events(),
+        5,
+        "client operations are counted once, by the driver, not by the cluster"
+    );
+}
