@@ -46,18 +46,26 @@ impl MonotonicReadsRouter for Router {
 
     fn route_read(&mut self, read: &BoardRead, cluster: &ClusterView<'_>) -> ReadPlan {
         let mark = self.marks.get(&read.user).copied().unwrap_or(Lsn::ZERO);
-        let up = cluster.replicas().iter().filter(|r| r.is_up());
+        let replicas = cluster.replicas();
+        self.next = self.next.wrapping_add(1);
         // Replicas whose report already shows the mark come first — they will almost
         // surely answer — so refusals do not pile reads onto whichever replica
         // follows a lagging one. Each group is rotated for balance.
-        self.next = self.next.wrapping_add(1);
-        let likely = up.clone().filter(|r| r.reported_lsn() >= mark);
-        let unlikely = up.filter(|r| r.reported_lsn() < mark);
-        rotated(likely, self.next)
-            .chain(rotated(unlikely, self.next))
-            .take(MAX_REPLICA_ATTEMPTS)
-            .fold(ReadPlan::new(), |plan, r| plan.replica_at_least(r.id, mark))
-            .primary()
+        let mut plan = ReadPlan::new();
+        let mut attempts = 0;
+        for likely in [true, false] {
+            let in_group = |r: &ReplicaView| r.is_up() && (r.reported_lsn() >= mark) == likely;
+            let size = replicas.iter().filter(|r| in_group(r)).count();
+            let group = replicas.iter().filter(|r| in_group(r)).cycle();
+            for r in group.skip(self.next % size.max(1)).take(size) {
+                if attempts == MAX_REPLICA_ATTEMPTS {
+                    return plan.primary();
+                }
+                plan = plan.replica_at_least(r.id, mark);
+                attempts += 1;
+            }
+        }
+        plan.primary()
     }
 
     fn on_read_served(&mut self, receipt: &ReadReceipt, _cluster: &ClusterView<'_>) {
@@ -71,13 +79,4 @@ impl MonotonicReadsRouter for Router {
         let mark = self.marks.entry(receipt.user).or_insert(relevant);
         *mark = (*mark).max(relevant);
     }
-}
-
-/// The group's replicas, starting at position `by` (modulo its size) and wrapping.
-fn rotated<'v>(
-    group: impl Iterator<Item = &'v ReplicaView> + Clone,
-    by: usize,
-) -> impl Iterator<Item = &'v ReplicaView> {
-    let k = by % group.clone().count().max(1);
-    group.clone().skip(k).chain(group.take(k))
 }

@@ -11,7 +11,7 @@ use std::cell::{Cell, RefCell};
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc;
-use std::sync::{Arc, Mutex, Once};
+use std::sync::{Arc, Mutex, Once, OnceLock};
 use std::time::{Duration, Instant};
 
 /// Why the learner's code could not be graded.
@@ -97,34 +97,45 @@ struct CallState {
     function: AtomicUsize,
 }
 
-/// Names of the learner functions called so far, so that a call records a number, not
-/// a string, and the watchdog can still name the function that hangs.
+/// Names of the learner functions registered so far, so that a call records a number,
+/// not a string, and the watchdog can still name the function that hangs.
 static FUNCTION_NAMES: Mutex<Vec<&'static str>> = Mutex::new(Vec::new());
 
-thread_local! {
-    /// This thread's copy of [`FUNCTION_NAMES`], looked up without a lock.
-    static KNOWN_NAMES: RefCell<Vec<&'static str>> = const { RefCell::new(Vec::new()) };
+/// A learner function the guard calls, e.g. `MonotonicReadsRouter::route_read`.
+///
+/// Declare the ones called in a loop as `static`s: the function's number in the
+/// registry is then looked up once per process, and a call costs one load instead of a
+/// search (a run makes hundreds of thousands of calls).
+#[derive(Debug)]
+pub struct LearnerFn {
+    name: &'static str,
+    index: OnceLock<usize>,
 }
 
-/// The index of `name` in [`FUNCTION_NAMES`], registering it on first use.
-fn function_index(name: &'static str) -> usize {
-    KNOWN_NAMES.with(|known| {
-        // The names are string literals: comparing addresses finds them fast.
-        if let Some(i) = known.borrow().iter().position(|n| std::ptr::eq(*n, name)) {
-            return i;
+impl LearnerFn {
+    pub const fn new(name: &'static str) -> Self {
+        LearnerFn {
+            name,
+            index: OnceLock::new(),
         }
-        let mut names = FUNCTION_NAMES.lock().unwrap_or_else(|e| e.into_inner());
-        if !names.contains(&name) {
-            names.push(name);
-        }
-        *known.borrow_mut() = names.clone();
-        let i = names.iter().position(|n| *n == name).unwrap_or(0);
-        // Remember this literal's address too, so the next lookup is quick.
-        if !std::ptr::eq(names[i], name) {
-            known.borrow_mut()[i] = name;
-        }
-        i
-    })
+    }
+
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
+    fn index(&self) -> usize {
+        *self.index.get_or_init(|| {
+            let mut names = FUNCTION_NAMES.lock().unwrap_or_else(|e| e.into_inner());
+            names
+                .iter()
+                .position(|n| *n == self.name)
+                .unwrap_or_else(|| {
+                    names.push(self.name);
+                    names.len() - 1
+                })
+        })
+    }
 }
 
 fn function_name(index: usize) -> &'static str {
@@ -172,17 +183,15 @@ impl Guard {
         }
     }
 
-    /// Calls `f`, which runs learner code in `function` (e.g.
-    /// `"ReadYourWritesRouter::route_read"`).
-    pub fn call<T>(
-        &self,
-        function: &'static str,
-        f: impl FnOnce() -> T,
-    ) -> Result<T, LearnerFault> {
+    /// Calls `f`, which runs learner code in `function`.
+    pub fn call<T>(&self, function: &LearnerFn, f: impl FnOnce() -> T) -> Result<T, LearnerFault> {
         self.state
             .function
-            .store(function_index(function), Ordering::Relaxed);
-        self.state.calls.fetch_add(1, Ordering::Relaxed);
+            .store(function.index(), Ordering::Relaxed);
+        // Only this guard's thread writes its counter (one guard per thread, see
+        // `fork`): a load and a store, without the cost of a locked add.
+        let calls = self.state.calls.load(Ordering::Relaxed);
+        self.state.calls.store(calls + 1, Ordering::Relaxed);
         self.state.in_call.store(true, Ordering::Release);
         IN_LEARNER_CALL.with(|c| c.set(true));
         let result = panic::catch_unwind(AssertUnwindSafe(f));
@@ -195,12 +204,12 @@ impl Guard {
             if message.starts_with("not yet implemented") || message.starts_with("not implemented")
             {
                 LearnerFault::NotImplemented {
-                    function: function.to_string(),
+                    function: function.name.to_string(),
                     location,
                 }
             } else {
                 LearnerFault::Panicked {
-                    function: function.to_string(),
+                    function: function.name.to_string(),
                     message,
                     location,
                 }
@@ -262,10 +271,12 @@ pub fn run_watched<T: Send + 'static>(
 mod tests {
     use super::*;
 
+    static F: LearnerFn = LearnerFn::new("f");
+
     #[test]
     fn todo_is_not_implemented_with_location() {
         let g = Guard::new();
-        let r: Result<u32, _> = g.call("Router::route_read", || todo!());
+        let r: Result<u32, _> = g.call(&LearnerFn::new("Router::route_read"), || todo!());
         match r {
             Err(LearnerFault::NotImplemented { function, location }) => {
                 assert_eq!(function, "Router::route_read");
@@ -278,17 +289,17 @@ mod tests {
     #[test]
     fn panic_message_is_kept() {
         let g = Guard::new();
-        let r: Result<u32, _> = g.call("f", || panic!("index {} out of range", 9));
+        let r: Result<u32, _> = g.call(&F, || panic!("index {} out of range", 9));
         assert!(
             matches!(r, Err(LearnerFault::Panicked { message, .. }) if message == "index 9 out of range")
         );
-        assert_eq!(g.call("f", || 5), Ok(5));
+        assert_eq!(g.call(&F, || 5), Ok(5));
     }
 
     #[test]
     fn a_call_that_never_returns_is_a_hang() {
         let r = run_watched(Duration::from_millis(100), |g| {
-            g.call("Router::route_read", || {
+            g.call(&LearnerFn::new("Router::route_read"), || {
                 loop {
                     std::thread::sleep(Duration::from_millis(20));
                 }
@@ -304,7 +315,7 @@ mod tests {
         let r = run_watched(Duration::from_millis(400), |g| {
             let worker = g.fork();
             std::thread::spawn(move || {
-                worker.call("Router::on_read_served", || {
+                worker.call(&LearnerFn::new("Router::on_read_served"), || {
                     loop {
                         std::thread::sleep(Duration::from_millis(20));
                     }
@@ -312,7 +323,7 @@ mod tests {
             });
             // The first thread keeps calling quickly; the worker's hang still counts.
             loop {
-                g.call("f", || std::thread::sleep(Duration::from_millis(5)))
+                g.call(&F, || std::thread::sleep(Duration::from_millis(5)))
                     .unwrap();
             }
         });
@@ -325,7 +336,7 @@ mod tests {
     fn many_quick_calls_are_not_a_hang() {
         let r = run_watched(Duration::from_millis(50), |g| {
             for _ in 0..20 {
-                g.call("f", || std::thread::sleep(Duration::from_millis(10)))
+                g.call(&F, || std::thread::sleep(Duration::from_millis(10)))
                     .unwrap();
             }
             7

@@ -8,7 +8,7 @@ mod guard;
 pub mod shrink;
 
 pub use crate::report::{GradeReport, ReplayReport};
-pub use guard::{Guard, LearnerFault, run_watched};
+pub use guard::{Guard, LearnerFault, LearnerFn, run_watched};
 pub use shrink::{Signature, removals};
 
 use crate::katas::{Kata, KataEntry, KataScenario, ScenarioRun};
@@ -219,7 +219,7 @@ pub fn run_one<K: Kata>(
     guard: &Guard,
     trace: bool,
 ) -> Result<ScenarioRun, LearnerFault> {
-    let mut subject = guard.call(kata.info().constructor, make)?;
+    let mut subject = guard.call(&LearnerFn::new(kata.info().constructor), make)?;
     kata.run(
         scenario,
         &mut *subject,

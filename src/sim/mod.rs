@@ -182,8 +182,7 @@ impl Cluster {
         match event {
             Event::Report(i) => {
                 if self.replicas[i].reachable() {
-                    self.replicas[i].settle(now);
-                    let lsn = self.log.lsn_through(self.replicas[i].horizon);
+                    let lsn = self.observe(i);
                     if let Some(v) = self.views.get_mut(i) {
                         v.last_report = Some(PositionReport { lsn, at: now });
                     }
@@ -374,13 +373,20 @@ impl Cluster {
     /// The *true* applied position of a replica — harness only, never shown to a
     /// router. `None` if the replica does not exist or has not joined.
     pub fn applied_lsn(&mut self, id: ReplicaId) -> Option<Lsn> {
-        let now = self.now;
-        let r = self.replicas.get_mut((id.0 as usize).checked_sub(1)?)?;
-        if !r.joined {
+        let i = (id.0 as usize).checked_sub(1)?;
+        if !self.replicas.get(i)?.joined {
             return None;
         }
-        r.settle(now);
-        Some(self.log.lsn_through(r.horizon))
+        Some(self.observe(i))
+    }
+
+    /// Settles replica `i` and returns the position it has applied: the harness's
+    /// one way to look at a replica's true state.
+    fn observe(&mut self, i: usize) -> Lsn {
+        let r = &mut self.replicas[i];
+        r.settle(self.now);
+        r.applied = self.log.lsn_through_near(r.horizon, r.applied);
+        r.applied
     }
 
     /// Whether the proxy could reach this replica right now (harness only).
@@ -395,16 +401,12 @@ impl Cluster {
     /// right now: reachable, believed up by the failure detector, and far enough along.
     /// Harness only: the oracle behind the primary-load and balance budgets.
     pub fn could_serve(&mut self, index: usize, needs: Lsn) -> bool {
-        let now = self.now;
         let believed_up = self.views.get(index).is_some_and(ReplicaView::is_up);
-        let Some(r) = self.replicas.get_mut(index) else {
-            return false;
-        };
-        if !believed_up || !r.reachable() {
-            return false;
-        }
-        r.settle(now);
-        self.log.lsn_through(r.horizon) >= needs
+        let reachable = self
+            .replicas
+            .get(index)
+            .is_some_and(ReplicaState::reachable);
+        believed_up && reachable && self.observe(index) >= needs
     }
 
     /// Replicas that exist, joined or not yet.

@@ -42,14 +42,16 @@ pub struct ReadPlan {
 
 impl ReadPlan {
     /// An empty plan. Returned as is, the read fails.
+    #[inline]
     pub fn new() -> Self {
         ReadPlan {
-            // Most plans are a replica or two and the primary: one allocation.
-            attempts: Vec::with_capacity(4),
+            // Room for every attempt the harness will try: one allocation per plan.
+            attempts: Vec::with_capacity(MAX_ATTEMPTS),
         }
     }
 
     /// Adds an attempt at the primary, which always has every acknowledged write.
+    #[inline]
     pub fn primary(mut self) -> Self {
         self.attempts.push(Attempt {
             target: NodeId::Primary,
@@ -59,6 +61,7 @@ impl ReadPlan {
     }
 
     /// Adds an unconditional attempt at a replica: it answers with whatever it has.
+    #[inline]
     pub fn replica(mut self, id: ReplicaId) -> Self {
         self.attempts.push(Attempt {
             target: NodeId::Replica(id),
@@ -69,6 +72,7 @@ impl ReadPlan {
 
     /// Adds a conditional attempt: the replica answers only if it has applied `lsn`,
     /// and refuses otherwise.
+    #[inline]
     pub fn replica_at_least(mut self, id: ReplicaId, lsn: Lsn) -> Self {
         self.attempts.push(Attempt {
             target: NodeId::Replica(id),
@@ -78,11 +82,13 @@ impl ReadPlan {
     }
 
     /// Adds any attempt.
+    #[inline]
     pub fn then(mut self, attempt: Attempt) -> Self {
         self.attempts.push(attempt);
         self
     }
 
+    #[inline]
     pub fn attempts(&self) -> &[Attempt] {
         &self.attempts
     }

@@ -1,6 +1,6 @@
 //! One replica's replication state: how far behind the primary it is, and why.
 
-use crate::model::Millis;
+use crate::model::{Lsn, Millis};
 
 /// The true state of a replica. Only the harness sees this; the learner sees a
 /// [`ReplicaView`](super::ReplicaView).
@@ -26,6 +26,9 @@ pub struct ReplicaState {
     pub crashed: u32,
     /// Active partitions.
     pub partitioned: u32,
+    /// The applied position found at the last observation, where the next search of
+    /// the log starts (see [`ReplicationLog::lsn_through_near`](super::log::ReplicationLog::lsn_through_near)).
+    pub applied: Lsn,
 }
 
 impl ReplicaState {
@@ -40,6 +43,7 @@ impl ReplicaState {
             frozen: 0,
             crashed: 0,
             partitioned: 0,
+            applied: Lsn::ZERO,
         }
     }
 

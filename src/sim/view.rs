@@ -39,11 +39,13 @@ pub struct ReplicaView {
 
 impl ReplicaView {
     /// The last reported position, or [`Lsn::ZERO`] if none arrived yet.
+    #[inline]
     pub fn reported_lsn(&self) -> Lsn {
         self.last_report.map_or(Lsn::ZERO, |r| r.lsn)
     }
 
     /// Whether the failure detector believes the replica is up.
+    #[inline]
     pub fn is_up(&self) -> bool {
         self.health == Health::Up
     }
@@ -67,22 +69,26 @@ impl<'a> ClusterView<'a> {
     }
 
     /// The current virtual time.
+    #[inline]
     pub fn now(&self) -> Millis {
         self.now
     }
 
     /// The primary's current log position (what `pg_current_wal_lsn()` returns).
+    #[inline]
     pub fn primary_lsn(&self) -> Lsn {
         self.primary_lsn
     }
 
     /// The replicas the proxy knows about, in id order. Replicas added mid-run appear
     /// here once they join.
+    #[inline]
     pub fn replicas(&self) -> &'a [ReplicaView] {
         self.replicas
     }
 
     /// The proxy's view of one replica, if it is known.
+    #[inline]
     pub fn replica(&self, id: ReplicaId) -> Option<&'a ReplicaView> {
         self.replicas.iter().find(|r| r.id == id)
     }

@@ -11,14 +11,14 @@ use crate::checkers::failover::{
     FailoverRecord, PromotionRecord, majority_election, no_lost_acknowledged_writes,
     single_writable_leader,
 };
-use crate::grader::{Guard, LearnerFault};
+use crate::grader::{Guard, LearnerFault, LearnerFn};
 use crate::katas::ScenarioRun;
 use crate::model::{Lsn, Millis, fmt_time};
 use crate::report::{BudgetCheck, Lane, Metric, TraceEvent, Unit};
 
-pub const IS_DEAD: &str = "FailoverCoordinator::leader_is_dead";
-pub const ELECT: &str = "FailoverCoordinator::elect_new_leader";
-pub const VALIDATE: &str = "FailoverCoordinator::validate_safe_failover";
+pub static IS_DEAD: LearnerFn = LearnerFn::new("FailoverCoordinator::leader_is_dead");
+pub static ELECT: LearnerFn = LearnerFn::new("FailoverCoordinator::elect_new_leader");
+pub static VALIDATE: LearnerFn = LearnerFn::new("FailoverCoordinator::validate_safe_failover");
 
 /// How often the coordinator checks.
 pub const CHECK_MS: Millis = 500;
@@ -89,8 +89,8 @@ pub fn run(
                 .collect(),
             max_data_loss: s.max_data_loss,
         };
-        if guard.call(IS_DEAD, || coordinator.leader_is_dead(&view))? {
-            match guard.call(ELECT, || coordinator.elect_new_leader(&view))? {
+        if guard.call(&IS_DEAD, || coordinator.leader_is_dead(&view))? {
+            match guard.call(&ELECT, || coordinator.elect_new_leader(&view))? {
                 None => refused = Some("no candidate elected".to_string()),
                 Some(p) => {
                     let candidate = view
@@ -99,7 +99,7 @@ pub fn run(
                         .find(|f| f.node == p.node && f.reachable);
                     match (
                         candidate,
-                        guard.call(VALIDATE, || coordinator.validate_safe_failover(&view, &p))?,
+                        guard.call(&VALIDATE, || coordinator.validate_safe_failover(&view, &p))?,
                     ) {
                         (_, Err(why)) => refused = Some(why.0),
                         (None, Ok(())) => {

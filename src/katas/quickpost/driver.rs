@@ -5,7 +5,7 @@
 use super::api::{ProfileRead, ReadYourWritesRouter, WriteAck};
 use super::scenario::{QuickPostScenario, expand};
 use crate::checkers;
-use crate::grader::{Guard, LearnerFault};
+use crate::grader::{Guard, LearnerFault, LearnerFn};
 use crate::history::{History, WriteRecord};
 use crate::katas::ScenarioRun;
 use crate::katas::reads::{self, ReadOp, ReadTally};
@@ -13,8 +13,8 @@ use crate::model::{Key, Lsn, Millis, fmt_time};
 use crate::report::{Metric, Unit};
 use crate::sim::{Cluster, ReadExecution};
 
-pub const ON_WRITE_ACKED: &str = "ReadYourWritesRouter::on_write_acked";
-pub const ROUTE_READ: &str = "ReadYourWritesRouter::route_read";
+pub static ON_WRITE_ACKED: LearnerFn = LearnerFn::new("ReadYourWritesRouter::on_write_acked");
+pub static ROUTE_READ: LearnerFn = LearnerFn::new("ReadYourWritesRouter::route_read");
 
 pub fn run(
     s: &QuickPostScenario,
@@ -63,7 +63,7 @@ pub fn run(
                 });
                 newest_post[op.user.0 as usize] = Some((lsn, ack.at));
                 posts += 1;
-                guard.call(ON_WRITE_ACKED, || {
+                guard.call(&ON_WRITE_ACKED, || {
                     router.on_write_acked(&ack, &cluster.view())
                 })?;
                 if trace {
@@ -90,7 +90,7 @@ pub fn run(
                     profile_of: owner,
                     at: now,
                 };
-                let plan = guard.call(ROUTE_READ, || router.route_read(&read, &cluster.view()))?;
+                let plan = guard.call(&ROUTE_READ, || router.route_read(&read, &cluster.view()))?;
                 // Read-your-writes asks for the user's newest acknowledged post, and
                 // only when they read their own profile.
                 let needs = match newest_post[op.user.0 as usize] {

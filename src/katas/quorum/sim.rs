@@ -8,7 +8,7 @@
 use super::api::{Node, Quorum, Response, Version};
 use super::scenario::{Arrival, OpKind, Simulation};
 use crate::checkers::quorum::{QuorumRead, convergence, quorum_intersection};
-use crate::grader::{Guard, LearnerFault};
+use crate::grader::{Guard, LearnerFault, LearnerFn};
 use crate::katas::ScenarioRun;
 use crate::model::{Millis, fmt_time};
 use crate::report::{Lane, Metric, TraceEvent, Unit};
@@ -16,7 +16,7 @@ use rand::SeedableRng;
 use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
 
-pub const RESOLVE: &str = "Quorum::resolve";
+pub static RESOLVE: LearnerFn = LearnerFn::new("Quorum::resolve");
 
 /// Whether home node `node` is up at `t`, and since when.
 fn up_since(sim: &Simulation, node: u32, t: Millis) -> Option<Millis> {
@@ -193,7 +193,7 @@ pub fn run(
                     Arrival::StalestFirst => responses.sort_by_key(|r| r.version),
                     Arrival::Random => responses.shuffle(&mut rng),
                 }
-                let resolution = guard.call(RESOLVE, || q.resolve(&responses))?;
+                let resolution = guard.call(&RESOLVE, || q.resolve(&responses))?;
                 let returned = resolution.version.map(|v| v.0);
                 for node in &resolution.repair {
                     let h = node.0;

@@ -5,7 +5,14 @@ use super::api::{Quorum, QuorumError, Tolerance};
 use super::math;
 use super::scenario::{Function, Sweep};
 use crate::checkers::{Guarantee, Violation};
-use crate::grader::{Guard, LearnerFault};
+use crate::grader::{Guard, LearnerFault, LearnerFn};
+
+static AVAILABILITY: LearnerFn = LearnerFn::new("Quorum::availability");
+static K_STALENESS: LearnerFn = LearnerFn::new("Quorum::k_staleness");
+static OVERLAPS: LearnerFn = LearnerFn::new("Quorum::overlaps");
+static SMALLEST_OVERLAPPING_R: LearnerFn = LearnerFn::new("Quorum::smallest_overlapping_r");
+static STALE_READ_PROBABILITY: LearnerFn = LearnerFn::new("Quorum::stale_read_probability");
+static TOLERATED_FAILURES: LearnerFn = LearnerFn::new("Quorum::tolerated_failures");
 
 /// A wrong answer, explained.
 fn wrong(call: String, got: String, want: String, why: String) -> Violation {
@@ -41,7 +48,7 @@ pub fn run(
         Function::Overlaps => {
             for (n, w, r) in valid(sweep.max_n) {
                 calls += 1;
-                let got = guard.call("Quorum::overlaps", || q.overlaps(n, w, r))?;
+                let got = guard.call(&OVERLAPS, || q.overlaps(n, w, r))?;
                 let want = math::overlap(n, w, r);
                 if got != Ok(want) {
                     let why = format!(
@@ -61,9 +68,7 @@ pub fn run(
         Function::ToleratedFailures => {
             for (n, w, r) in valid(sweep.max_n) {
                 calls += 1;
-                let got = guard.call("Quorum::tolerated_failures", || {
-                    q.tolerated_failures(n, w, r)
-                })?;
+                let got = guard.call(&TOLERATED_FAILURES, || q.tolerated_failures(n, w, r))?;
                 let (reads, writes) = math::tolerated(n, w, r);
                 let want = Tolerance { reads, writes };
                 if got != Ok(want) {
@@ -80,9 +85,8 @@ pub fn run(
             for n in 1..=sweep.max_n {
                 for w in 1..=n {
                     calls += 1;
-                    let got = guard.call("Quorum::smallest_overlapping_r", || {
-                        q.smallest_overlapping_r(n, w)
-                    })?;
+                    let got =
+                        guard.call(&SMALLEST_OVERLAPPING_R, || q.smallest_overlapping_r(n, w))?;
                     let want = math::smallest_r(n, w);
                     if got != Ok(want) {
                         out.push(wrong(
@@ -100,7 +104,7 @@ pub fn run(
                 for k in 1..=n {
                     for &p in &sweep.p {
                         calls += 1;
-                        let got = guard.call("Quorum::availability", || q.availability(n, k, p))?;
+                        let got = guard.call(&AVAILABILITY, || q.availability(n, k, p))?;
                         let want = math::availability(n, k, p);
                         if !got.as_ref().is_ok_and(|g| math::close(*g, want)) {
                             out.push(wrong(
@@ -117,7 +121,7 @@ pub fn run(
         Function::StaleReadProbability => {
             for (n, w, r) in valid(sweep.max_n) {
                 calls += 1;
-                let got = guard.call("Quorum::stale_read_probability", || {
+                let got = guard.call(&STALE_READ_PROBABILITY, || {
                     q.stale_read_probability(n, w, r)
                 })?;
                 let want = math::stale_read(n, w, r);
@@ -135,7 +139,7 @@ pub fn run(
             for (n, w, r) in valid(sweep.max_n) {
                 for &k in &sweep.k {
                     calls += 1;
-                    let got = guard.call("Quorum::k_staleness", || q.k_staleness(n, w, r, k))?;
+                    let got = guard.call(&K_STALENESS, || q.k_staleness(n, w, r, k))?;
                     let want = math::k_staleness(n, w, r, k);
                     if !got.as_ref().is_ok_and(|g| math::close(*g, want)) {
                         out.push(wrong(
@@ -180,23 +184,21 @@ fn invalid(
                     continue;
                 };
                 *calls += 4;
-                if let Ok(v) = guard.call("Quorum::overlaps", || q.overlaps(n, w, r))? {
+                if let Ok(v) = guard.call(&OVERLAPS, || q.overlaps(n, w, r))? {
                     accepted(
                         format!("overlaps(n={n}, w={w}, r={r})"),
                         format!("{v}"),
                         why.clone(),
                     );
                 }
-                if let Ok(v) = guard.call("Quorum::tolerated_failures", || {
-                    q.tolerated_failures(n, w, r)
-                })? {
+                if let Ok(v) = guard.call(&TOLERATED_FAILURES, || q.tolerated_failures(n, w, r))? {
                     accepted(
                         format!("tolerated_failures(n={n}, w={w}, r={r})"),
                         format!("{v:?}"),
                         why.clone(),
                     );
                 }
-                if let Ok(v) = guard.call("Quorum::stale_read_probability", || {
+                if let Ok(v) = guard.call(&STALE_READ_PROBABILITY, || {
                     q.stale_read_probability(n, w, r)
                 })? {
                     accepted(
@@ -205,7 +207,7 @@ fn invalid(
                         why.clone(),
                     );
                 }
-                if let Ok(v) = guard.call("Quorum::k_staleness", || q.k_staleness(n, w, r, 2))? {
+                if let Ok(v) = guard.call(&K_STALENESS, || q.k_staleness(n, w, r, 2))? {
                     accepted(
                         format!("k_staleness(n={n}, w={w}, r={r}, k=2)"),
                         format!("{v}"),
@@ -216,9 +218,7 @@ fn invalid(
         }
         for w in [0, n + 1] {
             *calls += 1;
-            if let Ok(v) = guard.call("Quorum::smallest_overlapping_r", || {
-                q.smallest_overlapping_r(n, w)
-            })? {
+            if let Ok(v) = guard.call(&SMALLEST_OVERLAPPING_R, || q.smallest_overlapping_r(n, w))? {
                 let why = math::invalid(n, w, 1).unwrap_or_else(|| "W is out of range".into());
                 accepted(
                     format!("smallest_overlapping_r(n={n}, w={w})"),
@@ -237,7 +237,7 @@ fn invalid(
         (3, 2, f64::NAN, "p is a probability"),
     ] {
         *calls += 1;
-        if let Ok(v) = guard.call("Quorum::availability", || q.availability(n, k, p))? {
+        if let Ok(v) = guard.call(&AVAILABILITY, || q.availability(n, k, p))? {
             accepted(
                 format!("availability(n={n}, k={k}, p={p})"),
                 format!("{v}"),
@@ -266,7 +266,7 @@ fn check_values(
             ));
         }
     };
-    let got = guard.call("Quorum::stale_read_probability", || {
+    let got = guard.call(&STALE_READ_PROBABILITY, || {
         q.stale_read_probability(3, 1, 1)
     })?;
     expect(
@@ -275,16 +275,16 @@ fn check_values(
         2.0 / 3.0,
         " = 2/3",
     );
-    let got = guard.call("Quorum::k_staleness", || q.k_staleness(3, 1, 1, 2))?;
+    let got = guard.call(&K_STALENESS, || q.k_staleness(3, 1, 1, 2))?;
     expect("k_staleness(n=3, w=1, r=1, k=2)", got, 5.0 / 9.0, " = 5/9");
-    let got = guard.call("Quorum::k_staleness", || q.k_staleness(3, 1, 1, 3))?;
+    let got = guard.call(&K_STALENESS, || q.k_staleness(3, 1, 1, 3))?;
     expect(
         "k_staleness(n=3, w=1, r=1, k=3)",
         got,
         19.0 / 27.0,
         " = 19/27",
     );
-    let got = guard.call("Quorum::stale_read_probability", || {
+    let got = guard.call(&STALE_READ_PROBABILITY, || {
         q.stale_read_probability(3, 2, 1)
     })?;
     expect(
@@ -293,7 +293,7 @@ fn check_values(
         1.0 / 3.0,
         " = 1/3",
     );
-    let got = guard.call("Quorum::availability", || q.availability(5, 3, 0.99))?;
+    let got = guard.call(&AVAILABILITY, || q.availability(5, 3, 0.99))?;
     expect(
         "availability(n=5, k=3, p=0.99)",
         got,
@@ -302,7 +302,7 @@ fn check_values(
     );
     for (n, w, r) in [(3, 2, 2), (4, 2, 2), (5, 3, 3), (5, 2, 3)] {
         *calls += 1;
-        let got = guard.call("Quorum::overlaps", || q.overlaps(n, w, r))?;
+        let got = guard.call(&OVERLAPS, || q.overlaps(n, w, r))?;
         let want = math::overlap(n, w, r);
         if got != Ok(want) {
             out.push(wrong(

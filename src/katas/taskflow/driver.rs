@@ -4,7 +4,7 @@
 use super::api::{BoardRead, BoardWrite, MonotonicReadsRouter, ReadReceipt};
 use super::scenario::{TaskFlowScenario, expand};
 use crate::checkers;
-use crate::grader::{Guard, LearnerFault};
+use crate::grader::{Guard, LearnerFault, LearnerFn};
 use crate::history::{History, WriteRecord};
 use crate::katas::ScenarioRun;
 use crate::katas::reads::{self, ReadOp, ReadTally};
@@ -12,9 +12,9 @@ use crate::model::Lsn;
 use crate::report::{Metric, Unit};
 use crate::sim::{Cluster, ReadExecution};
 
-pub const ON_WRITE_ACKED: &str = "MonotonicReadsRouter::on_write_acked";
-pub const ROUTE_READ: &str = "MonotonicReadsRouter::route_read";
-pub const ON_READ_SERVED: &str = "MonotonicReadsRouter::on_read_served";
+pub static ON_WRITE_ACKED: LearnerFn = LearnerFn::new("MonotonicReadsRouter::on_write_acked");
+pub static ROUTE_READ: LearnerFn = LearnerFn::new("MonotonicReadsRouter::route_read");
+pub static ON_READ_SERVED: LearnerFn = LearnerFn::new("MonotonicReadsRouter::on_read_served");
 
 pub fn run(
     s: &TaskFlowScenario,
@@ -64,7 +64,7 @@ pub fn run(
                 lsn,
                 at: now + s.cluster.rtt_ms,
             };
-            guard.call(ON_WRITE_ACKED, || {
+            guard.call(&ON_WRITE_ACKED, || {
                 router.on_write_acked(&write, &cluster.view())
             })?;
             if trace {
@@ -89,7 +89,7 @@ pub fn run(
             board: op.board,
             at: now,
         };
-        let plan = guard.call(ROUTE_READ, || router.route_read(&read, &cluster.view()))?;
+        let plan = guard.call(&ROUTE_READ, || router.route_read(&read, &cluster.view()))?;
         let replica_could = tally.before_read(&mut cluster, floor[op.user.0 as usize]);
         cluster.execute_into(&plan, &mut exec);
         tally.record(&exec);
@@ -108,7 +108,7 @@ pub fn run(
                 observed,
                 at: now + exec.latency_ms,
             };
-            guard.call(ON_READ_SERVED, || {
+            guard.call(&ON_READ_SERVED, || {
                 router.on_read_served(&receipt, &cluster.view())
             })?;
         }
