@@ -3,21 +3,93 @@
 
 use super::{Guarantee, Violation};
 use crate::model::{Millis, fmt_time};
+use std::ops::Range;
 
-/// A quorum read as the checkers see it. Nodes are numbers (`node-3` is 3).
+/// A quorum read as the checkers see it. Nodes are numbers (`node-3` is 3). Its
+/// responses and repairs are kept in the [`QuorumHistory`] it belongs to.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct QuorumRead {
+pub struct QuorumRead<'k> {
     pub op: usize,
     pub at: Millis,
-    pub key: String,
-    /// Each responder and the version it held.
-    pub responses: Vec<(u32, Option<u64>)>,
+    pub key: &'k str,
     /// The newest version acknowledged to a writer before the read began.
     pub latest_acked: Option<u64>,
     /// The version the coordinator returned.
     pub returned: Option<u64>,
-    /// The nodes the coordinator repaired.
-    pub repaired: Vec<u32>,
+    responses: Range<usize>,
+    repaired: Range<usize>,
+}
+
+impl<'k> QuorumRead<'k> {
+    pub fn new(
+        op: usize,
+        at: Millis,
+        key: &'k str,
+        latest_acked: Option<u64>,
+        returned: Option<u64>,
+    ) -> Self {
+        QuorumRead {
+            op,
+            at,
+            key,
+            latest_acked,
+            returned,
+            responses: 0..0,
+            repaired: 0..0,
+        }
+    }
+}
+
+/// Every quorum read of a run, in order. The responses and repairs of all reads share
+/// two vectors and a read holds its ranges: recording a read allocates nothing once
+/// the vectors have grown (a run records thousands).
+#[derive(Clone, Debug, Default)]
+pub struct QuorumHistory<'k> {
+    reads: Vec<QuorumRead<'k>>,
+    responses: Vec<(u32, Option<u64>)>,
+    repaired: Vec<u32>,
+}
+
+impl<'k> QuorumHistory<'k> {
+    /// Room for `reads` reads of `quorum` responses each, allocated once.
+    pub fn with_capacity(reads: usize, quorum: usize) -> Self {
+        QuorumHistory {
+            reads: Vec::with_capacity(reads),
+            responses: Vec::with_capacity(reads * quorum),
+            repaired: Vec::new(),
+        }
+    }
+
+    /// Records `read`, with each responder and the version it held, and the nodes the
+    /// coordinator repaired.
+    pub fn push(
+        &mut self,
+        mut read: QuorumRead<'k>,
+        responses: impl IntoIterator<Item = (u32, Option<u64>)>,
+        repaired: impl IntoIterator<Item = u32>,
+    ) {
+        let start = self.responses.len();
+        self.responses.extend(responses);
+        read.responses = start..self.responses.len();
+        let start = self.repaired.len();
+        self.repaired.extend(repaired);
+        read.repaired = start..self.repaired.len();
+        self.reads.push(read);
+    }
+
+    pub fn reads(&self) -> &[QuorumRead<'k>] {
+        &self.reads
+    }
+
+    /// Each responder of `read` and the version it held, in arrival order.
+    pub fn responses(&self, read: &QuorumRead) -> &[(u32, Option<u64>)] {
+        &self.responses[read.responses.clone()]
+    }
+
+    /// The nodes the coordinator repaired after `read`.
+    pub fn repaired(&self, read: &QuorumRead) -> &[u32] {
+        &self.repaired[read.repaired.clone()]
+    }
 }
 
 fn v(version: Option<u64>) -> String {
@@ -28,13 +100,14 @@ fn v(version: Option<u64>) -> String {
 /// something newer). When no responder had it — R + W ≤ N, or a sloppy quorum whose
 /// writes landed on fallback nodes — the read is stale but the coordinator is not at
 /// fault; the kata counts those reads separately.
-pub fn quorum_intersection(reads: &[QuorumRead]) -> Vec<Violation> {
-    reads
+pub fn quorum_intersection(history: &QuorumHistory) -> Vec<Violation> {
+    history
+        .reads()
         .iter()
         .filter_map(|read| {
             let latest = read.latest_acked?;
-            let holder = read
-                .responses
+            let responses = history.responses(read);
+            let holder = responses
                 .iter()
                 .find(|(_, version)| version.is_some_and(|x| x >= latest))?;
             if read.returned.is_some_and(|r| r >= latest) {
@@ -53,7 +126,7 @@ pub fn quorum_intersection(reads: &[QuorumRead]) -> Vec<Violation> {
                      was given.",
                     read.key,
                     fmt_time(read.at),
-                    read.responses
+                    responses
                         .iter()
                         .map(|(n, ver)| format!("node-{n} ({})", v(*ver)))
                         .collect::<Vec<_>>()
@@ -69,16 +142,17 @@ pub fn quorum_intersection(reads: &[QuorumRead]) -> Vec<Violation> {
 
 /// Every responder that answered with an older version than the one returned must be
 /// repaired; otherwise it stays behind until some later write reaches it.
-pub fn convergence(reads: &[QuorumRead]) -> Vec<Violation> {
+pub fn convergence(history: &QuorumHistory) -> Vec<Violation> {
     let mut out = Vec::new();
-    for read in reads {
+    for read in history.reads() {
         let Some(returned) = read.returned else {
             continue;
         };
-        let left: Vec<String> = read
-            .responses
+        let repaired = history.repaired(read);
+        let left: Vec<String> = history
+            .responses(read)
             .iter()
-            .filter(|(n, ver)| ver.is_none_or(|x| x < returned) && !read.repaired.contains(n))
+            .filter(|(n, ver)| ver.is_none_or(|x| x < returned) && !repaired.contains(n))
             .map(|(n, ver)| format!("node-{n} ({})", v(*ver)))
             .collect();
         if !left.is_empty() {
@@ -105,27 +179,23 @@ pub fn convergence(reads: &[QuorumRead]) -> Vec<Violation> {
 mod tests {
     use super::*;
 
+    /// A history of one read of `cart`.
     fn read(
         responses: Vec<(u32, Option<u64>)>,
         latest: Option<u64>,
         returned: Option<u64>,
         repaired: Vec<u32>,
-    ) -> QuorumRead {
-        QuorumRead {
-            op: 1,
-            at: 100,
-            key: "cart".into(),
-            responses,
-            latest_acked: latest,
-            returned,
-            repaired,
-        }
+    ) -> QuorumHistory<'static> {
+        let mut history = QuorumHistory::default();
+        let read = QuorumRead::new(1, 100, "cart", latest, returned);
+        history.push(read, responses, repaired);
+        history
     }
 
     #[test]
     fn returning_an_older_version_than_the_quorum_held_violates_intersection() {
         let r = read(vec![(1, Some(4)), (2, Some(5))], Some(5), Some(4), vec![]);
-        let v = quorum_intersection(&[r]);
+        let v = quorum_intersection(&r);
         assert_eq!(v.len(), 1);
         assert!(
             v[0].explanation.contains("node-2 answered v5"),
@@ -138,9 +208,9 @@ mod tests {
     fn a_quorum_that_missed_the_write_is_not_the_coordinators_fault() {
         // Sloppy quorum: the latest write is on fallback nodes only.
         let r = read(vec![(1, Some(4)), (2, Some(4))], Some(5), Some(4), vec![]);
-        assert!(quorum_intersection(&[r]).is_empty());
+        assert!(quorum_intersection(&r).is_empty());
         let ok = read(vec![(1, Some(4)), (2, Some(5))], Some(5), Some(5), vec![1]);
-        assert!(quorum_intersection(&[ok]).is_empty());
+        assert!(quorum_intersection(&ok).is_empty());
     }
 
     #[test]
@@ -151,7 +221,7 @@ mod tests {
             Some(5),
             vec![1],
         );
-        let v = convergence(&[r]);
+        let v = convergence(&r);
         assert_eq!(v.len(), 1);
         assert!(
             v[0].explanation.contains("node-3 (nothing)"),
@@ -164,6 +234,32 @@ mod tests {
             Some(5),
             vec![1, 3],
         );
-        assert!(convergence(&[fixed]).is_empty());
+        assert!(convergence(&fixed).is_empty());
+    }
+
+    #[test]
+    fn each_read_keeps_its_own_responses_and_repairs() {
+        let mut history = QuorumHistory::default();
+        history.push(
+            QuorumRead::new(1, 100, "cart", Some(5), Some(5)),
+            [(1, Some(5)), (2, Some(4))],
+            [2],
+        );
+        history.push(
+            QuorumRead::new(2, 200, "cart", Some(5), Some(5)),
+            [(3, Some(5)), (4, None)],
+            [],
+        );
+        let [first, second] = history.reads() else {
+            panic!("two reads");
+        };
+        assert_eq!(history.responses(first), [(1, Some(5)), (2, Some(4))]);
+        assert_eq!(history.repaired(first), [2]);
+        assert_eq!(history.responses(second), [(3, Some(5)), (4, None)]);
+        assert!(history.repaired(second).is_empty());
+        // The second read left node-4 behind; the first repaired what it found stale.
+        let v = convergence(&history);
+        assert_eq!(v.len(), 1);
+        assert_eq!(v[0].operations, [2]);
     }
 }

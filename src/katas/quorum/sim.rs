@@ -7,7 +7,7 @@
 
 use super::api::{Node, Quorum, Response, Version};
 use super::scenario::{Arrival, OpKind, Simulation};
-use crate::checkers::quorum::{QuorumRead, convergence, quorum_intersection};
+use crate::checkers::quorum::{QuorumHistory, QuorumRead, convergence, quorum_intersection};
 use crate::grader::{Guard, LearnerFault, LearnerFn};
 use crate::katas::ScenarioRun;
 use crate::model::{Millis, fmt_time};
@@ -78,7 +78,11 @@ pub fn run(
     ops.sort_by_key(|(i, o)| (o.at_ms, *i));
 
     let mut out = ScenarioRun::default();
-    let mut reads: Vec<QuorumRead> = Vec::new();
+    let mut history = QuorumHistory::with_capacity(sim.ops.len(), sim.r as usize);
+    // Buffers reused by every operation, so that an operation allocates nothing.
+    let buffer = || Vec::with_capacity(n);
+    let (mut up, mut targets, mut hinted, mut asked) = (buffer(), buffer(), buffer(), buffer());
+    let mut responses: Vec<Response> = Vec::with_capacity(n);
     let (mut writes, mut failed_writes, mut unavailable, mut stale, mut repairs) =
         (0u64, 0u64, 0u64, 0u64, 0u64);
     let mut read_count = 0usize;
@@ -102,22 +106,22 @@ pub fn run(
                 next_version[key] += 1;
                 let version = next_version[key];
                 writes += 1;
-                let up: Vec<u32> = (1..=sim.nodes)
-                    .filter(|&h| up_since(sim, h, t).is_some())
-                    .collect();
-                let targets: Vec<u32> = match &op.reaches {
-                    Some(only) => up.iter().copied().filter(|h| only.contains(h)).collect(),
-                    None => up.clone(),
-                };
+                up.clear();
+                up.extend((1..=sim.nodes).filter(|&h| up_since(sim, h, t).is_some()));
+                targets.clear();
+                match &op.reaches {
+                    Some(only) => targets.extend(up.iter().copied().filter(|h| only.contains(h))),
+                    None => targets.extend_from_slice(&up),
+                }
                 for &h in &targets {
                     let slot = &mut store[h as usize - 1][key];
                     *slot = (*slot).max(Some(version));
                 }
                 let mut acks = targets.len() as u32;
-                let mut hinted = Vec::new();
+                hinted.clear();
                 if sim.sloppy && op.reaches.is_none() {
-                    let down: Vec<u32> = (1..=sim.nodes).filter(|h| !up.contains(h)).collect();
-                    for &home in down.iter().take(sim.fallback_nodes as usize) {
+                    let down = (1..=sim.nodes).filter(|h| !up.contains(h));
+                    for home in down.take(sim.fallback_nodes as usize) {
                         hints.push((home, key, version));
                         hinted.push(home);
                         acks += 1;
@@ -158,11 +162,13 @@ pub fn run(
             OpKind::Read => {
                 read_count += 1;
                 let start = read_count % n;
-                let asked: Vec<u32> = (0..n)
-                    .map(|i| ((start + i) % n) as u32 + 1)
-                    .filter(|&h| up_since(sim, h, t).is_some())
-                    .take(sim.r as usize)
-                    .collect();
+                asked.clear();
+                asked.extend(
+                    (0..n)
+                        .map(|i| ((start + i) % n) as u32 + 1)
+                        .filter(|&h| up_since(sim, h, t).is_some())
+                        .take(sim.r as usize),
+                );
                 if asked.len() < sim.r as usize {
                     unavailable += 1;
                     if trace {
@@ -180,13 +186,11 @@ pub fn run(
                     }
                     continue;
                 }
-                let mut responses: Vec<Response> = asked
-                    .iter()
-                    .map(|&h| Response {
-                        node: Node(h),
-                        version: store[h as usize - 1][key].map(Version),
-                    })
-                    .collect();
+                responses.clear();
+                responses.extend(asked.iter().map(|&h| Response {
+                    node: Node(h),
+                    version: store[h as usize - 1][key].map(Version),
+                }));
                 // Answers arrive in an order set by network delays — or, adversarially,
                 // stalest first.
                 match sim.arrival {
@@ -243,18 +247,11 @@ pub fn run(
                         op_number + 1,
                     ));
                 }
-                reads.push(QuorumRead {
-                    op: op_number + 1,
-                    at: t,
-                    key: op.key.clone(),
-                    responses: responses
-                        .iter()
-                        .map(|r| (r.node.0, r.version.map(|v| v.0)))
-                        .collect(),
-                    latest_acked: latest_acked[key],
-                    returned,
-                    repaired: resolution.repair.iter().map(|n| n.0).collect(),
-                });
+                history.push(
+                    QuorumRead::new(op_number + 1, t, &op.key, latest_acked[key], returned),
+                    responses.iter().map(|r| (r.node.0, r.version.map(|v| v.0))),
+                    resolution.repair.iter().map(|n| n.0),
+                );
             }
         }
     }
@@ -277,8 +274,8 @@ pub fn run(
         }
         out.trace.sort_by_key(|e| e.at);
     }
-    out.violations = quorum_intersection(&reads);
-    out.violations.extend(convergence(&reads));
+    out.violations = quorum_intersection(&history);
+    out.violations.extend(convergence(&history));
     out.mark_violations();
     let converged = (0..keys)
         .map(|k| {
@@ -291,7 +288,7 @@ pub fn run(
     out.metrics = vec![
         Metric::new("writes", writes as f64, Unit::Count),
         Metric::new("failed_writes", failed_writes as f64, Unit::Count),
-        Metric::new("reads", reads.len() as f64, Unit::Count),
+        Metric::new("reads", history.reads().len() as f64, Unit::Count),
         Metric::new("unavailable_reads", unavailable as f64, Unit::Count),
         Metric::new("stale_reads", stale as f64, Unit::Count),
         Metric::new("repairs", repairs as f64, Unit::Count),
