@@ -4,44 +4,31 @@
 //!
 //! Throughput is reported in simulated events per second: cluster events (reports,
 //! fault starts and ends, jitter ticks, failure-detector updates) plus client
-//! operations, the same count the JSON report gives in `stats.events`.
+//! operations, each counted once — the same count the JSON report gives in
+//! `stats.events`.
 
-#[allow(dead_code, clippy::new_without_default)]
-#[path = "../solutions/failover.rs"]
-mod failover_solution;
 #[allow(dead_code, clippy::new_without_default)]
 #[path = "../solutions/quickpost_naive.rs"]
 mod quickpost_naive;
-#[allow(dead_code, clippy::new_without_default)]
-#[path = "../solutions/quickpost.rs"]
-mod quickpost_solution;
-#[allow(dead_code, clippy::new_without_default)]
-#[path = "../solutions/quorum.rs"]
-mod quorum_solution;
-#[allow(dead_code, clippy::new_without_default)]
-#[path = "../solutions/taskflow.rs"]
-mod taskflow_solution;
+mod support;
 
 use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, Criterion, Throughput, criterion_group, criterion_main};
-use replication_katas::grader::{self, GradeRequest, Guard, Make, Target, run_one};
+use replication_katas::grader::{Guard, Make, Target};
 use replication_katas::katas::Kata;
 use replication_katas::katas::failover::Failover;
-use replication_katas::katas::failover::FailoverCoordinator;
 use replication_katas::katas::quickpost::{QuickPost, ReadYourWritesRouter};
-use replication_katas::katas::quorum::Quorum;
 use replication_katas::katas::quorum::QuorumKata;
-use replication_katas::katas::taskflow::{MonotonicReadsRouter, TaskFlow};
+use replication_katas::katas::taskflow::TaskFlow;
 use replication_katas::katas::{KataEntry, KataRunner, Solution};
 use std::hint::black_box;
 use std::time::Duration;
+use support::{FAILOVER, Preloaded, QUICKPOST, QUORUM, TASKFLOW, request};
 
 fn quickpost() -> KataEntry<QuickPost> {
     KataEntry {
         kata: QuickPost,
-        learner: || -> Box<dyn ReadYourWritesRouter> {
-            Box::new(quickpost_solution::Router::new())
-        },
+        learner: QUICKPOST,
         solutions: vec![Solution {
             name: "primary-window-60s",
             flaw: "",
@@ -56,22 +43,14 @@ fn quickpost() -> KataEntry<QuickPost> {
 fn taskflow() -> KataEntry<TaskFlow> {
     KataEntry {
         kata: TaskFlow,
-        learner: || -> Box<dyn MonotonicReadsRouter> { Box::new(taskflow_solution::Router::new()) },
+        learner: TASKFLOW,
         solutions: Vec::new(),
     }
 }
 
-fn request(target: Target, random: usize, exhaustive: bool) -> GradeRequest {
-    let mut r = GradeRequest::new(target, 7);
-    r.random = random;
-    r.exhaustive = exhaustive;
-    r
-}
-
 /// Simulation throughput per core: the instructor's solution run over curated + 200
 /// random scenarios on one thread, in simulated events per second. The scenarios are
-/// loaded and generated once, outside the measurement: this measures the simulation
-/// (cluster, learner calls, checkers, budgets), not the YAML parser.
+/// loaded and generated once, outside the measurement (see `support`).
 fn simulation(c: &mut Criterion) {
     fn bench<K: Kata>(
         group: &mut BenchmarkGroup<'_, WallTime>,
@@ -79,44 +58,15 @@ fn simulation(c: &mut Criterion) {
         kata: K,
         make: Make<K>,
     ) {
-        let guard = Guard::new();
-        let req = request(Target::Learner, 200, false);
-        let scenarios = grader::scenarios(&kata, &req).unwrap();
-        let run_all = || {
-            scenarios
-                .iter()
-                .map(|(_, s)| {
-                    run_one(&kata, make, s, req.seed, &guard, false)
-                        .unwrap()
-                        .events
-                })
-                .sum::<u64>()
-        };
-        group.throughput(Throughput::Elements(run_all()));
-        group.bench_function(name, |b| b.iter(|| black_box(run_all())));
+        let preloaded = Preloaded::new(kata, make);
+        group.throughput(Throughput::Elements(preloaded.run()));
+        group.bench_function(name, |b| b.iter(|| black_box(preloaded.run())));
     }
     let mut group = c.benchmark_group("simulation");
-    bench(
-        &mut group,
-        "quickpost",
-        QuickPost,
-        || -> Box<dyn ReadYourWritesRouter> { Box::new(quickpost_solution::Router::new()) },
-    );
-    bench(
-        &mut group,
-        "taskflow",
-        TaskFlow,
-        || -> Box<dyn MonotonicReadsRouter> { Box::new(taskflow_solution::Router::new()) },
-    );
-    bench(&mut group, "quorum", QuorumKata, || -> Box<dyn Quorum> {
-        Box::new(quorum_solution::Quorums::new())
-    });
-    bench(
-        &mut group,
-        "failover",
-        Failover,
-        || -> Box<dyn FailoverCoordinator> { Box::new(failover_solution::Coordinator::new()) },
-    );
+    bench(&mut group, "quickpost", QuickPost, QUICKPOST);
+    bench(&mut group, "taskflow", TaskFlow, TASKFLOW);
+    bench(&mut group, "quorum", QuorumKata, QUORUM);
+    bench(&mut group, "failover", Failover, FAILOVER);
     group.finish();
 }
 
@@ -150,14 +100,8 @@ fn exhaustive(c: &mut Criterion) {
     let guard = Guard::new();
     let qp = quickpost();
     let tf = taskflow();
-    let quorum = replication_katas::katas::quorum::entry(
-        || -> Box<dyn Quorum> { Box::new(quorum_solution::Quorums::new()) },
-        Vec::new(),
-    );
-    let failover = replication_katas::katas::failover::entry(
-        || -> Box<dyn FailoverCoordinator> { Box::new(failover_solution::Coordinator::new()) },
-        Vec::new(),
-    );
+    let quorum = replication_katas::katas::quorum::entry(QUORUM, Vec::new());
+    let failover = replication_katas::katas::failover::entry(FAILOVER, Vec::new());
     let req = request(Target::Learner, 0, true);
     let mut group = c.benchmark_group("exhaustive");
     group
