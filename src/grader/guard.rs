@@ -101,11 +101,10 @@ struct CallState {
 /// not a string, and the watchdog can still name the function that hangs.
 static FUNCTION_NAMES: Mutex<Vec<&'static str>> = Mutex::new(Vec::new());
 
-/// A learner function the guard calls, e.g. `MonotonicReadsRouter::route_read`.
-///
-/// Declare the ones called in a loop as `static`s: the function's number in the
-/// registry is then looked up once per process, and a call costs one load instead of a
-/// search (a run makes hundreds of thousands of calls).
+/// A learner function the guard calls, e.g. `MonotonicReadsRouter::route_read`,
+/// declared once as a `static`: its number in the registry is looked up on the first
+/// call, and every later call costs one load instead of a search (a run makes hundreds
+/// of thousands of calls).
 #[derive(Debug)]
 pub struct LearnerFn {
     name: &'static str,
@@ -118,10 +117,6 @@ impl LearnerFn {
             name,
             index: OnceLock::new(),
         }
-    }
-
-    pub fn name(&self) -> &'static str {
-        self.name
     }
 
     fn index(&self) -> usize {

@@ -219,7 +219,7 @@ pub fn run_one<K: Kata>(
     guard: &Guard,
     trace: bool,
 ) -> Result<ScenarioRun, LearnerFault> {
-    let mut subject = guard.call(&LearnerFn::new(kata.info().constructor), make)?;
+    let mut subject = guard.call(&kata.info().constructor, make)?;
     kata.run(
         scenario,
         &mut *subject,

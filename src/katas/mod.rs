@@ -35,7 +35,7 @@ pub mod taskflow;
 
 use crate::checkers::Violation;
 use crate::grader::{
-    self, GradeError, GradeReport, GradeRequest, Guard, LearnerFault, ReplayReport,
+    self, GradeError, GradeReport, GradeRequest, Guard, LearnerFault, LearnerFn, ReplayReport,
 };
 use crate::report::{BudgetCheck, Metric, TraceEvent};
 use serde::de::DeserializeOwned;
@@ -61,8 +61,9 @@ pub struct KataInfo {
     pub implement: &'static [&'static str],
     /// Progressive hints: the first nudges, the last nearly gives the design.
     pub hints: &'static [&'static str],
-    /// What the learner's implementation is constructed with, for error messages.
-    pub constructor: &'static str,
+    /// What the learner's implementation is constructed with: the first guarded call
+    /// of every scenario, named in the report if it panics.
+    pub constructor: LearnerFn,
     /// The shipped skeleton, for `kata reset`. Kept in `skeletons/`, apart from
     /// `katas/`, because `katas/` holds the learner's edits; CI checks the two match
     /// in the repository.

@@ -12,7 +12,7 @@ mod text;
 pub use api::{FailoverCoordinator, FailoverView, FollowerView, Node, Promotion, Refusal, Term};
 pub use scenario::{FailoverScenario, FollowerSpec, Trouble};
 
-use crate::grader::{Guard, LearnerFault};
+use crate::grader::{Guard, LearnerFault, LearnerFn};
 use crate::katas::{Kata, KataInfo, ScenarioRun};
 
 /// Everything a failover implementation needs, in one `use`.
@@ -33,7 +33,7 @@ static INFO: KataInfo = KataInfo {
     story: text::STORY,
     implement: text::IMPLEMENT,
     hints: text::HINTS,
-    constructor: "Coordinator::new",
+    constructor: LearnerFn::new("Coordinator::new"),
     skeleton: include_str!("../../../skeletons/failover.rs"),
 };
 

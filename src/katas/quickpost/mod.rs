@@ -12,7 +12,7 @@ mod text;
 pub use api::{ProfileRead, ReadYourWritesRouter, WriteAck};
 pub use scenario::{Budgets, OpKind, OpSpec, QuickPostScenario, Traffic};
 
-use crate::grader::{Guard, LearnerFault};
+use crate::grader::{Guard, LearnerFault, LearnerFn};
 use crate::katas::{Kata, KataInfo, ScenarioRun};
 
 /// Everything a QuickPost implementation needs, in one `use`.
@@ -32,7 +32,7 @@ static INFO: KataInfo = KataInfo {
     story: text::STORY,
     implement: text::IMPLEMENT,
     hints: text::HINTS,
-    constructor: "Router::new",
+    constructor: LearnerFn::new("Router::new"),
     skeleton: include_str!("../../../skeletons/quickpost.rs"),
 };
 

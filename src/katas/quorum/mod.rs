@@ -15,7 +15,7 @@ mod text;
 pub use api::{Node, Quorum, QuorumError, Resolution, Response, Tolerance, Version};
 pub use scenario::{Function, QuorumScenario, Simulation, Sweep};
 
-use crate::grader::{Guard, LearnerFault, removals};
+use crate::grader::{Guard, LearnerFault, LearnerFn, removals};
 use crate::katas::{Kata, KataInfo, ScenarioRun};
 use crate::report::{Metric, Unit};
 
@@ -34,7 +34,7 @@ static INFO: KataInfo = KataInfo {
     story: text::STORY,
     implement: text::IMPLEMENT,
     hints: text::HINTS,
-    constructor: "Quorums::new",
+    constructor: LearnerFn::new("Quorums::new"),
     skeleton: include_str!("../../../skeletons/quorum.rs"),
 };
 

@@ -12,7 +12,7 @@ mod text;
 pub use api::{BoardRead, BoardWrite, MonotonicReadsRouter, ReadReceipt};
 pub use scenario::{Budgets, OpKind, OpSpec, TaskFlowScenario, Traffic};
 
-use crate::grader::{Guard, LearnerFault};
+use crate::grader::{Guard, LearnerFault, LearnerFn};
 use crate::katas::{Kata, KataInfo, ScenarioRun};
 
 /// Everything a TaskFlow implementation needs, in one `use`.
@@ -32,7 +32,7 @@ static INFO: KataInfo = KataInfo {
     story: text::STORY,
     implement: text::IMPLEMENT,
     hints: text::HINTS,
-    constructor: "Router::new",
+    constructor: LearnerFn::new("Router::new"),
     skeleton: include_str!("../../../skeletons/taskflow.rs"),
 };
 
