@@ -385,7 +385,7 @@ impl Cluster {
     fn observe(&mut self, i: usize) -> Lsn {
         let r = &mut self.replicas[i];
         r.settle(self.now);
-        r.applied = self.log.lsn_through_near(r.horizon, r.applied);
+        r.applied = self.log.lsn_through(r.horizon, r.applied);
         r.applied
     }
 

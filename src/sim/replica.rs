@@ -27,7 +27,7 @@ pub struct ReplicaState {
     /// Active partitions.
     pub partitioned: u32,
     /// The applied position found at the last observation, where the next search of
-    /// the log starts (see [`ReplicationLog::lsn_through_near`](super::log::ReplicationLog::lsn_through_near)).
+    /// the log starts (see [`ReplicationLog::lsn_through`](super::log::ReplicationLog::lsn_through)).
     pub applied: Lsn,
 }
 
