@@ -85,8 +85,11 @@ pub fn unique(what: &str, names: &[String]) -> Result<(), String> {
     Ok(())
 }
 
-/// Checks that an operation names a known user, device, board…:
-/// "ops[3] (at 1200 ms): unknown user `alcie`; users are [\"alice\", \"bob\"]".
+/// Checks that an operation names a known user, device, board…; the error reads
+///
+/// ```text
+/// ops[3] (at 1200 ms): unknown user `alcie`; users are ["alice", "bob"]
+/// ```
 pub fn known(at: &str, what: &str, name: &str, list: &[String]) -> Result<(), String> {
     if list.iter().any(|x| x == name) {
         Ok(())
