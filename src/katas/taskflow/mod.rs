@@ -100,4 +100,19 @@ mod tests {
             assert_eq!(s, random::scenario(42, i));
         }
     }
+
+    #[test]
+    fn background_traffic_is_as_large_as_validation_counts_it() {
+        for i in 0..50 {
+            let s = random::scenario(42, i);
+            let t = s.traffic.as_ref().expect("random scenarios have traffic");
+            let (_, ops) = scenario::expand(&s, 7);
+            let background = ops.len() - s.ops.len();
+            assert_eq!(background as u64, t.operations(), "random-{i}");
+            let updates = ops.iter().filter(|o| o.update).count();
+            let scripted = s.ops.iter().filter(|o| o.op == OpKind::Update).count();
+            assert_eq!((updates - scripted) as u64, t.updates(), "random-{i}");
+            assert!(ops.is_sorted_by_key(|o| o.at), "random-{i}: sorted by time");
+        }
+    }
 }

@@ -78,6 +78,18 @@ pub struct Traffic {
     pub hot_share: f64,
 }
 
+impl Traffic {
+    /// Background operations over the whole duration: refreshes and updates.
+    pub fn operations(&self) -> u64 {
+        (u64::from(self.refresh_per_s) + u64::from(self.updates_per_s)) * self.duration_ms / 1_000
+    }
+
+    /// Of those, the updates.
+    pub fn updates(&self) -> u64 {
+        u64::from(self.updates_per_s) * self.duration_ms / 1_000
+    }
+}
+
 #[derive(Clone, Debug, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Budgets {
@@ -138,8 +150,7 @@ pub fn validate(s: &TaskFlowScenario) -> Result<(), String> {
         if !(0.0..=1.0).contains(&t.hot_share) {
             return Err("traffic.hot_share must be between 0 and 1".into());
         }
-        let ops = u64::from(t.refresh_per_s + t.updates_per_s) * t.duration_ms / 1_000;
-        traffic_size(ops, t.duration_ms)?;
+        traffic_size(t.operations(), t.duration_ms)?;
     }
     let b = &s.budgets;
     if b.max_primary_read_share
@@ -172,9 +183,7 @@ pub fn expand(s: &TaskFlowScenario, seed: u64) -> (Names, Vec<Op>) {
         keys: s.boards.iter().map(|b| format!("board {b}")).collect(),
     };
     let index = |list: &[String], n: &str| list.iter().position(|x| x == n).unwrap_or(0) as u32;
-    let traffic_ops = s.traffic.as_ref().map_or(0, |t| {
-        u64::from(t.refresh_per_s + t.updates_per_s) * t.duration_ms.max(1) / 1_000
-    });
+    let traffic_ops = s.traffic.as_ref().map_or(0, Traffic::operations);
     let mut ops: Vec<Op> = Vec::with_capacity(s.ops.len() + traffic_ops as usize);
     ops.extend(s.ops.iter().map(|o| Op {
         at: o.at_ms,
@@ -194,8 +203,9 @@ pub fn expand(s: &TaskFlowScenario, seed: u64) -> (Names, Vec<Op>) {
         let duration = t.duration_ms.max(1);
         let boards = s.boards.len() as u32;
         let devices = s.devices.len() as u32;
+        let updates = t.updates();
         for i in 0..traffic_ops {
-            let update = i < u64::from(t.updates_per_s) * duration / 1_000;
+            let update = i < updates;
             let user = if !update && rng.random_bool(t.hot_share) {
                 first
             } else {
