@@ -206,6 +206,64 @@ fn inconsistent_scenario_is_an_input_error() {
 }
 
 #[test]
+fn absurd_times_and_rates_are_input_errors_not_overflows() {
+    const MAX: &str = "18446744073709551615";
+    let quickpost = "schema: 1\nkata: quickpost\nname: absurd\nusers: [alice]\n\
+         ops: [ { at_ms: 1000, user: alice, device: phone, op: post } ]\n";
+    let quorum = "schema: 1\nkata: quorum\nname: absurd\nsimulation: { nodes: 3, w: 2, r: 2, \
+         ops: [ { at_ms: 1000, op: write } ], ";
+    let failover = "schema: 1\nkata: failover\nname: absurd\nleader_lsn: 10\n\
+         followers: [ { lsn: 9 } ]\n";
+    let cases = [
+        (
+            "quickpost",
+            format!("{quickpost}cluster: {{ replicas: 1, lag_ms: [{MAX}] }}\n"),
+            "cluster.lag_ms is 18446744073709551615 ms, more than the 24 h limit",
+        ),
+        (
+            "quickpost",
+            format!(
+                "{quickpost}cluster: {{ replicas: 1, lag_ms: [10] }}\n\
+                 faults: [ {{ at_ms: 5, replica: 1, kind: spike, lag_ms: {MAX}, duration_ms: 5 }} ]\n"
+            ),
+            "spike at 5 ms: lag_ms is",
+        ),
+        (
+            "quickpost",
+            format!(
+                "{quickpost}cluster: {{ replicas: 1, lag_ms: [10] }}\n\
+                 traffic: {{ users: 1, duration_ms: 1000, browse_per_s: 1, posts_per_s: 4000000000 }}\n"
+            ),
+            "keep it under a million",
+        ),
+        (
+            "quorum",
+            format!("{quorum}faults: [ {{ at_ms: 5, node: 3, duration_ms: {MAX} }} ] }}\n"),
+            "faults[0].duration_ms is",
+        ),
+        (
+            "failover",
+            format!("{failover}trouble: {{ kind: pause, at_ms: 1000, duration_ms: {MAX} }}\n"),
+            "trouble.duration_ms is",
+        ),
+    ];
+    for (i, (kata, yaml, message)) in cases.iter().enumerate() {
+        let dir = temp_dir(&format!("absurd-{i}"));
+        std::fs::write(dir.join("absurd.yaml"), yaml).unwrap();
+        let out = run(&[
+            "grade",
+            kata,
+            "--solution",
+            "--scenarios",
+            dir.to_str().unwrap(),
+        ]);
+        assert_eq!(out.code, 2, "case {i}: {}", out.stderr);
+        assert!(out.stderr.contains(message), "case {i}: {}", out.stderr);
+        assert!(!out.stderr.contains("panicked"), "case {i}: {}", out.stderr);
+    }
+}
+
+#[test]
 fn missing_scenario_directory_is_an_input_error() {
     let out = sh("grade quickpost --solution --scenarios /no/such/dir");
     assert_eq!(out.code, 2);

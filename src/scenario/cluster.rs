@@ -25,6 +25,15 @@ pub fn validate_cluster(c: &ClusterSpec, faults: &[Fault]) -> Result<(), String>
     if c.report_interval_ms == 0 {
         return Err("cluster.report_interval_ms must be positive".into());
     }
+    let cluster_times = [
+        ("report_interval_ms", c.report_interval_ms),
+        ("detector_delay_ms", c.detector_delay_ms),
+        ("rtt_ms", c.rtt_ms),
+        ("timeout_ms", c.timeout_ms),
+    ];
+    for (field, ms) in c.lag_ms.iter().map(|&l| ("lag_ms", l)).chain(cluster_times) {
+        within_a_day(&format!("cluster.{field}"), ms)?;
+    }
     let mut next_added = c.replicas + 1;
     let mut joined_at: Vec<Millis> = vec![0; c.replicas as usize];
     let mut faults: Vec<&Fault> = faults.iter().collect();
@@ -32,6 +41,9 @@ pub fn validate_cluster(c: &ClusterSpec, faults: &[Fault]) -> Result<(), String>
     for f in &faults {
         if f.at_ms > MAX_TIME_MS {
             return Err(format!("a fault at {} ms is past the 24 h limit", f.at_ms));
+        }
+        for (field, ms) in f.kind.times_ms() {
+            within_a_day(&format!("{} at {} ms: {field}", f.kind.name(), f.at_ms), ms)?;
         }
         if let FaultKind::AddReplica { .. } = f.kind {
             if f.replica != next_added {
@@ -75,6 +87,17 @@ pub fn validate_cluster(c: &ClusterSpec, faults: &[Fault]) -> Result<(), String>
     Ok(())
 }
 
+/// Checks that a time parameter stays within the scenario length limit: a day is far
+/// more than any lag worth teaching, and the bound keeps time arithmetic exact.
+pub fn within_a_day(what: &str, ms: Millis) -> Result<(), String> {
+    if ms > MAX_TIME_MS {
+        return Err(format!(
+            "{what} is {ms} ms, more than the 24 h limit ({MAX_TIME_MS} ms)"
+        ));
+    }
+    Ok(())
+}
+
 /// Checks that no name is listed twice.
 pub fn unique(what: &str, names: &[String]) -> Result<(), String> {
     for (i, n) in names.iter().enumerate() {
@@ -98,6 +121,13 @@ pub fn known(at: &str, what: &str, name: &str, list: &[String]) -> Result<(), St
             "{at}: unknown {what} `{name}`; {what}s are {list:?}"
         ))
     }
+}
+
+/// How many events a rate per second gives over `duration_ms`. Saturates instead of
+/// overflowing, so that absurd rates or durations in a scenario file reach validation
+/// (and its error message) rather than a panic.
+pub fn per_duration(per_s: u64, duration_ms: Millis) -> u64 {
+    per_s.saturating_mul(duration_ms) / 1_000
 }
 
 /// Checks the size of generated background traffic.

@@ -24,7 +24,10 @@ mod cluster;
 pub mod exhaustive;
 mod shrink;
 
-pub use cluster::{MAX_REPLICAS, MAX_TIME_MS, known, traffic_size, unique, validate_cluster};
+pub use cluster::{
+    MAX_REPLICAS, MAX_TIME_MS, known, per_duration, traffic_size, unique, validate_cluster,
+    within_a_day,
+};
 pub(crate) use shrink::cluster_scenario;
 pub use shrink::{ClusterScenario, proposals, size};
 

@@ -117,6 +117,56 @@ impl FaultKind {
         }
     }
 
+    /// Every time parameter, named as in a scenario file: validation bounds them all,
+    /// so that the simulation's arithmetic on times cannot overflow.
+    pub fn times_ms(&self) -> Vec<(&'static str, Millis)> {
+        match *self {
+            FaultKind::Spike {
+                lag_ms,
+                duration_ms,
+            } => vec![("lag_ms", lag_ms), ("duration_ms", duration_ms)],
+            FaultKind::Stall { duration_ms } | FaultKind::Partition { duration_ms } => {
+                vec![("duration_ms", duration_ms)]
+            }
+            FaultKind::Growth {
+                rate_ms_per_s,
+                duration_ms,
+            } => vec![
+                ("rate_ms_per_s", rate_ms_per_s),
+                ("duration_ms", duration_ms),
+            ],
+            FaultKind::Jitter {
+                max_ms,
+                every_ms,
+                duration_ms,
+            } => vec![
+                ("max_ms", max_ms),
+                ("every_ms", every_ms),
+                ("duration_ms", duration_ms),
+            ],
+            FaultKind::Crash { duration_ms } => duration_ms
+                .map(|d| ("duration_ms", d))
+                .into_iter()
+                .collect(),
+            FaultKind::Restore {
+                backup_age_ms,
+                catch_up_ms,
+            } => vec![
+                ("backup_age_ms", backup_age_ms),
+                ("catch_up_ms", catch_up_ms),
+            ],
+            FaultKind::AddReplica {
+                snapshot_age_ms,
+                catch_up_ms,
+                lag_ms,
+            } => vec![
+                ("snapshot_age_ms", snapshot_age_ms),
+                ("catch_up_ms", catch_up_ms),
+                ("lag_ms", lag_ms),
+            ],
+        }
+    }
+
     /// A one-line description for timelines and reports.
     pub fn describe(&self) -> String {
         use crate::model::fmt_time as t;

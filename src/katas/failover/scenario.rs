@@ -2,6 +2,7 @@
 
 use crate::katas::KataScenario;
 use crate::model::Millis;
+use crate::scenario::within_a_day;
 use serde::Deserialize;
 
 #[derive(Clone, Debug, Deserialize, PartialEq)]
@@ -108,8 +109,25 @@ pub fn validate(s: &FailoverScenario) -> Result<(), String> {
     if s.semi_sync && s.followers.iter().filter(|f| f.sync).count() != 1 {
         return Err("semi-synchronous replication needs exactly one `sync: true` follower".into());
     }
-    if s.heartbeat_ms == 0 || s.duration_ms > crate::scenario::MAX_TIME_MS {
-        return Err("heartbeat_ms must be positive and duration_ms at most 24 h".into());
+    if s.heartbeat_ms == 0 {
+        return Err("heartbeat_ms must be positive".into());
+    }
+    let (at_ms, pause_ms) = match s.trouble {
+        Trouble::Crash { at_ms } | Trouble::Partition { at_ms, .. } => (at_ms, 0),
+        Trouble::Pause { at_ms, duration_ms } => (at_ms, duration_ms),
+    };
+    let times = [
+        ("heartbeat_ms", s.heartbeat_ms),
+        ("duration_ms", s.duration_ms),
+        ("trouble.at_ms", at_ms),
+        ("trouble.duration_ms", pause_ms),
+        (
+            "budgets.max_downtime_ms",
+            s.budgets.max_downtime_ms.unwrap_or(0),
+        ),
+    ];
+    for (what, ms) in times {
+        within_a_day(what, ms)?;
     }
     if let Trouble::Partition { leader_side, .. } = &s.trouble {
         let n = s.followers.len() as u32 + 1;

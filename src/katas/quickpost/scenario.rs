@@ -76,6 +76,25 @@ pub struct Traffic {
     pub check_within_ms: Millis,
 }
 
+impl Traffic {
+    /// Background reads of other users' profiles over the whole duration.
+    pub fn browses(&self) -> u64 {
+        per_duration(self.browse_per_s.into(), self.duration_ms)
+    }
+
+    /// Background posts over the whole duration; each adds a check of one's own
+    /// profile.
+    pub fn posts(&self) -> u64 {
+        per_duration(self.posts_per_s.into(), self.duration_ms)
+    }
+
+    /// Every background operation: browses, posts and the checks after them.
+    pub fn operations(&self) -> u64 {
+        self.browses()
+            .saturating_add(self.posts().saturating_mul(2))
+    }
+}
+
 fn default_check() -> Millis {
     2_000
 }
@@ -111,7 +130,7 @@ impl Default for Budgets {
 
 crate::scenario::cluster_scenario!(QuickPostScenario, OpSpec);
 
-use crate::scenario::{MAX_TIME_MS, known, traffic_size, unique, validate_cluster};
+use crate::scenario::{MAX_TIME_MS, known, per_duration, traffic_size, unique, validate_cluster};
 
 /// Checks what serde cannot: references between fields and sensible numbers.
 pub fn validate(s: &QuickPostScenario) -> Result<(), String> {
@@ -149,8 +168,7 @@ pub fn validate(s: &QuickPostScenario) -> Result<(), String> {
         if t.users == 0 && (t.browse_per_s > 0 || t.posts_per_s > 0) {
             return Err("traffic needs at least one user".into());
         }
-        let ops = u64::from(t.browse_per_s + t.posts_per_s * 2) * t.duration_ms / 1_000;
-        traffic_size(ops, t.duration_ms)?;
+        traffic_size(t.operations(), t.duration_ms)?;
     }
     let b = &s.budgets;
     if let Some(share) = b.max_primary_read_share
@@ -208,7 +226,7 @@ pub fn expand(s: &QuickPostScenario, seed: u64) -> (Names, Vec<Op>) {
         let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x0074_7261_6666_6963);
         let duration = t.duration_ms.max(1);
         let mut background = Vec::new();
-        for _ in 0..u64::from(t.browse_per_s) * duration / 1_000 {
+        for _ in 0..t.browses() {
             let reader = UserId(first + rng.random_range(0..t.users));
             let mut owner = UserId(rng.random_range(0..everyone));
             if owner == reader {
@@ -221,7 +239,7 @@ pub fn expand(s: &QuickPostScenario, seed: u64) -> (Names, Vec<Op>) {
                 view_of: Some(owner),
             });
         }
-        for _ in 0..u64::from(t.posts_per_s) * duration / 1_000 {
+        for _ in 0..t.posts() {
             let poster = UserId(first + rng.random_range(0..t.users));
             let at = rng.random_range(0..duration);
             background.push(Op {

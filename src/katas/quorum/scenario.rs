@@ -3,6 +3,7 @@
 
 use crate::katas::KataScenario;
 use crate::model::Millis;
+use crate::scenario::within_a_day;
 use serde::Deserialize;
 
 #[derive(Clone, Debug, Deserialize, PartialEq)]
@@ -177,7 +178,13 @@ pub fn validate(s: &QuorumScenario) -> Result<(), String> {
                 return Err("simulation: at most 32 home and 32 fallback nodes".into());
             }
             crate::scenario::unique("keys", &sim.keys)?;
-            for f in &sim.faults {
+            within_a_day("simulation.handoff_ms", sim.handoff_ms)?;
+            for (j, f) in sim.faults.iter().enumerate() {
+                within_a_day(&format!("faults[{j}].at_ms"), f.at_ms)?;
+                within_a_day(
+                    &format!("faults[{j}].duration_ms"),
+                    f.duration_ms.unwrap_or(0),
+                )?;
                 if f.node == 0 || f.node > sim.nodes {
                     return Err(format!(
                         "a fault at {} ms names node {}, but nodes are 1 to {}",
@@ -186,6 +193,7 @@ pub fn validate(s: &QuorumScenario) -> Result<(), String> {
                 }
             }
             for (i, op) in sim.ops.iter().enumerate() {
+                within_a_day(&format!("ops[{i}].at_ms"), op.at_ms)?;
                 let at = format!("ops[{i}] (at {} ms)", op.at_ms);
                 crate::scenario::known(&at, "key", &op.key, &sim.keys)?;
                 if let Some(nodes) = &op.reaches {

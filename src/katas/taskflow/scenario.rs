@@ -1,7 +1,7 @@
 //! TaskFlow's scenario schema (version 1), validation and expansion into operations.
 
 use crate::model::{DeviceId, Key, Millis, Names, UserId};
-use crate::scenario::{MAX_TIME_MS, known, traffic_size, unique, validate_cluster};
+use crate::scenario::{MAX_TIME_MS, known, per_duration, traffic_size, unique, validate_cluster};
 use crate::sim::{ClusterSpec, Fault};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -81,12 +81,13 @@ pub struct Traffic {
 impl Traffic {
     /// Background operations over the whole duration: refreshes and updates.
     pub fn operations(&self) -> u64 {
-        (u64::from(self.refresh_per_s) + u64::from(self.updates_per_s)) * self.duration_ms / 1_000
+        let per_s = u64::from(self.refresh_per_s) + u64::from(self.updates_per_s);
+        per_duration(per_s, self.duration_ms)
     }
 
     /// Of those, the updates.
     pub fn updates(&self) -> u64 {
-        u64::from(self.updates_per_s) * self.duration_ms / 1_000
+        per_duration(self.updates_per_s.into(), self.duration_ms)
     }
 }
 
