@@ -237,6 +237,14 @@ fn absurd_times_and_rates_are_input_errors_not_overflows() {
             "keep it under a million",
         ),
         (
+            "quickpost",
+            format!(
+                "{quickpost}cluster: {{ replicas: 1, lag_ms: [10] }}\n\
+                 traffic: {{ users: 4000000000, duration_ms: 1000, browse_per_s: 1, posts_per_s: 0 }}\n"
+            ),
+            "traffic.users is 4000000000; keep it at most 10000",
+        ),
+        (
             "quorum",
             format!("{quorum}faults: [ {{ at_ms: 5, node: 3, duration_ms: {MAX} }} ] }}\n"),
             "faults[0].duration_ms is",

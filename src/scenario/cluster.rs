@@ -130,10 +130,18 @@ pub fn per_duration(per_s: u64, duration_ms: Millis) -> u64 {
     per_s.saturating_mul(duration_ms) / 1_000
 }
 
+/// Most background users a scenario may ask for: each gets a name in every run.
+pub const MAX_TRAFFIC_USERS: u32 = 10_000;
+
 /// Checks the size of generated background traffic.
-pub fn traffic_size(ops: u64, duration_ms: Millis) -> Result<(), String> {
+pub fn traffic_size(users: u32, ops: u64, duration_ms: Millis) -> Result<(), String> {
     if duration_ms > MAX_TIME_MS {
         return Err("traffic.duration_ms is past the 24 h limit".into());
+    }
+    if users > MAX_TRAFFIC_USERS {
+        return Err(format!(
+            "traffic.users is {users}; keep it at most {MAX_TRAFFIC_USERS}"
+        ));
     }
     if ops > 1_000_000 {
         return Err(format!(

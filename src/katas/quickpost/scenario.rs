@@ -168,7 +168,7 @@ pub fn validate(s: &QuickPostScenario) -> Result<(), String> {
         if t.users == 0 && (t.browse_per_s > 0 || t.posts_per_s > 0) {
             return Err("traffic needs at least one user".into());
         }
-        traffic_size(t.operations(), t.duration_ms)?;
+        traffic_size(t.users, t.operations(), t.duration_ms)?;
     }
     let b = &s.budgets;
     if let Some(share) = b.max_primary_read_share

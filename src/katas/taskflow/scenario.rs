@@ -151,7 +151,7 @@ pub fn validate(s: &TaskFlowScenario) -> Result<(), String> {
         if !(0.0..=1.0).contains(&t.hot_share) {
             return Err("traffic.hot_share must be between 0 and 1".into());
         }
-        traffic_size(t.operations(), t.duration_ms)?;
+        traffic_size(t.users, t.operations(), t.duration_ms)?;
     }
     let b = &s.budgets;
     if b.max_primary_read_share
