@@ -20,7 +20,7 @@ use std::collections::BTreeMap;
 
 /// Replicas tried with a token before falling back to the primary; the plan keeps
 /// one slot for the primary.
-const MAX_REPLICA_ATTEMPTS: usize = 7;
+const MAX_REPLICA_ATTEMPTS: usize = MAX_ATTEMPTS - 1;
 
 pub struct Router {
     /// Each user's newest acknowledged post: the consistency token of their session.

@@ -18,7 +18,7 @@ use replication_katas::katas::taskflow::prelude::*;
 use std::collections::BTreeMap;
 
 /// Replica attempts before the primary; the plan keeps one slot for the primary.
-const MAX_REPLICA_ATTEMPTS: usize = 7;
+const MAX_REPLICA_ATTEMPTS: usize = MAX_ATTEMPTS - 1;
 
 pub struct Router {
     /// Each session's high-water mark.

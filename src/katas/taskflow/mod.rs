@@ -19,7 +19,9 @@ use crate::katas::{Kata, KataInfo, ScenarioRun};
 pub mod prelude {
     pub use super::{BoardRead, BoardWrite, MonotonicReadsRouter, ReadReceipt};
     pub use crate::model::{DeviceId, Key, Lsn, Millis, NodeId, ReplicaId, UserId};
-    pub use crate::sim::{ClusterView, Health, PositionReport, ReadPlan, ReplicaView};
+    pub use crate::sim::{
+        ClusterView, Health, MAX_ATTEMPTS, PositionReport, ReadPlan, ReplicaView,
+    };
 }
 
 static INFO: KataInfo = KataInfo {
