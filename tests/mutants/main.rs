@@ -1,0 +1,19 @@
+//! The mutation suite: realistic wrong implementations (mutants) and correct but
+//! unusual designs of every kata, each graded with the default grade on many seeds.
+//!
+//! A grader is only as good as the bugs it catches and the correct designs it lets
+//! through. Each file in `tests/mutants/<kata>/` is one implementation, written from the
+//! learner-facing API and the story alone, that declares what it must do: fail, naming
+//! a guarantee or a budget, or pass. The test grades it on every seed and fails if any
+//! verdict disagrees — a verdict that flips with the seed is a grader defect.
+//!
+//! Run: `cargo test --release --test mutants -- --nocapture` (prints the matrix).
+//! `MUTANT_SEEDS=5` grades on fewer seeds while writing mutants; `MUTANT_FILTER=name`
+//! keeps only the mutants whose file name contains `name`.
+
+mod harness;
+
+mod failover;
+mod quickpost;
+mod quorum;
+mod taskflow;
