@@ -12,8 +12,9 @@
 //! * `replica_at_least`, not trusting reports: reports are stale, and stale-*high*
 //!   after a restore from backup; a refusal costs one round trip, a wrong answer
 //!   costs the user's trust;
-//! * freshest-reported replica first: it is the likeliest to have the token, which
-//!   keeps refusals and primary reads down.
+//! * replicas whose report shows the token first (rotated, for balance), then the
+//!   freshest-reported: the likeliest to have the token, which keeps refusals and
+//!   primary reads down.
 
 use replication_katas::katas::quickpost::prelude::*;
 use std::collections::BTreeMap;
@@ -52,11 +53,20 @@ impl ReadYourWritesRouter for Router {
             .flatten();
         match token {
             Some(token) => {
-                let mut candidates = up;
-                // Freshest report first; ties keep id order (sort is stable).
-                candidates.sort_by_key(|r| std::cmp::Reverse(r.reported_lsn()));
-                candidates
+                // Replicas whose report already shows the token first, rotated so that
+                // one busy user does not load a single replica; then the others,
+                // freshest report first (ties keep id order: the sort is stable).
+                self.next = self.next.wrapping_add(1);
+                let (mut likely, mut others): (Vec<&ReplicaView>, Vec<&ReplicaView>) =
+                    up.into_iter().partition(|r| r.reported_lsn() >= token);
+                if !likely.is_empty() {
+                    let start = self.next % likely.len();
+                    likely.rotate_left(start);
+                }
+                others.sort_by_key(|r| std::cmp::Reverse(r.reported_lsn()));
+                likely
                     .iter()
+                    .chain(&others)
                     .take(MAX_REPLICA_ATTEMPTS)
                     .fold(ReadPlan::new(), |plan, r| {
                         plan.replica_at_least(r.id, token)

@@ -47,7 +47,7 @@ fn shrink_and_check_minimal(
     let guard = Guard::new();
     let run = run_one(&QuickPost, make, s, seed, &guard, false).unwrap();
     let signature = Signature::of(&run).expect("the scenario fails");
-    let shrunk = shrink(&QuickPost, make, s, seed, &signature, &guard).unwrap();
+    let shrunk = shrink(&QuickPost, make, None, s, seed, &signature, &guard).unwrap();
     let small = shrunk.scenario;
     assert!(signature.matches(&run_one(&QuickPost, make, &small, seed, &guard, false).unwrap()));
     for i in 0..small.ops.len() {
@@ -357,5 +357,62 @@ fn replays_fit_in_100_columns_and_draw_only_what_exists() {
         // A sweep of pure functions has no events: no empty timeline, no legend.
         let has_timeline = out.stdout.contains("attempt order");
         assert_eq!(has_timeline, !args.contains("overlap-sweep"), "{args}");
+    }
+}
+
+/// A missed budget shrinks only to scenarios the instructor passes on that budget, and
+/// never below the sample a share needs: the learner is shown a scenario where doing
+/// better was possible, with enough reads for the share to mean something.
+#[test]
+fn a_budget_counterexample_is_one_the_instructor_passes() {
+    let make: fn() -> Router = || Box::new(quickpost_naive::AlwaysPrimary);
+    let instructor: fn() -> Router = || Box::new(quickpost_solution::Router::new());
+    let guard = Guard::new();
+    let seed = 7;
+    for name in ["steady-lag", "cross-device", "replica-crash"] {
+        let s = curated(name);
+        let run = run_one(&QuickPost, make, &s, seed, &guard, false).unwrap();
+        let signature = Signature::of(&run).expect("always-primary misses the budget");
+        assert_eq!(signature, Signature::Misses("primary_read_share"));
+        let shrunk = shrink(
+            &QuickPost,
+            make,
+            Some(instructor),
+            &s,
+            seed,
+            &signature,
+            &guard,
+        )
+        .unwrap();
+        assert!(shrunk.to < shrunk.from, "{name} shrank");
+        let learner = run_one(&QuickPost, make, &shrunk.scenario, seed, &guard, false).unwrap();
+        assert!(
+            signature.matches(&learner),
+            "{name}: still fails the same way"
+        );
+        let reference = run_one(
+            &QuickPost,
+            instructor,
+            &shrunk.scenario,
+            seed,
+            &guard,
+            false,
+        )
+        .unwrap();
+        assert!(
+            reference.budgets.iter().all(|b| b.met),
+            "{name}: the instructor passes the shrunk scenario: {:?}",
+            reference.budgets
+        );
+        let reads = learner
+            .metrics
+            .iter()
+            .find(|m| m.name == "reads")
+            .unwrap()
+            .value;
+        assert!(
+            reads >= replication_katas::katas::reads::MIN_SAMPLE_READS as f64,
+            "{name}: {reads} reads is too small a sample to carry a share"
+        );
     }
 }

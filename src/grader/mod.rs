@@ -13,7 +13,8 @@ pub use shrink::{Signature, removals};
 
 use crate::katas::{Kata, KataEntry, KataScenario, ScenarioRun};
 use crate::report::{
-    Counterexample, MAX_LISTED_VIOLATIONS, ScenarioResult, Source, Stats, TraceEvent, Verdict,
+    BudgetCheck, Counterexample, MAX_LISTED_VIOLATIONS, Relative, ScenarioResult, Source, Stats,
+    TraceEvent, Unit, Verdict,
 };
 use crate::scenario::{self, ScenarioError};
 use std::collections::BTreeMap;
@@ -325,11 +326,13 @@ pub fn grade<K: Kata>(
     let mut events = 0;
     let mut schedules = 0;
     let mut fault = None;
+    let mut pool = Pool::default();
     for (i, outcome) in run_all(kata, make, &scenarios, request, guard) {
         match outcome {
             Ok(result) => {
                 events += result.events;
                 schedules += 1;
+                pool.add(i, &result);
                 // An exhaustive grade lists only the schedules that failed.
                 if !request.exhaustive || result.verdict != Verdict::Pass {
                     results.push(result);
@@ -343,16 +346,43 @@ pub fn grade<K: Kata>(
         }
     }
 
-    // Violated guarantees explain more than missed budgets: show one of those first.
+    // Listed like the scenarios: always, except that an exhaustive grade lists only
+    // what failed.
+    if fault.is_none()
+        && let Some(pooled) = pool.result()
+        && (!request.exhaustive || pooled.verdict != Verdict::Pass)
+    {
+        results.push(pooled);
+    }
+
+    // Violated guarantees explain more than missed budgets, and a scenario's own
+    // budgets more than the pooled ones: show one of those first.
     let first_failure = results
         .iter()
         .find(|r| r.verdict == Verdict::Fail && r.violation_count > 0)
-        .or_else(|| results.iter().find(|r| r.verdict == Verdict::Fail));
+        .or_else(|| {
+            results
+                .iter()
+                .find(|r| r.verdict == Verdict::Fail && r.source != Source::Pooled)
+        });
     let mut counterexample = None;
-    if let (None, Some(failed), true) = (&fault, first_failure, request.explain) {
-        match self::counterexample(entry, request, make, failed, guard)? {
-            Ok(c) => counterexample = Some(c),
-            Err(f) => fault = Some(f),
+    if fault.is_none() && request.explain {
+        let explained = match first_failure {
+            Some(failed) => Some(self::counterexample(entry, request, make, failed, guard)?),
+            None => match pool.worst_failing(&results) {
+                Some((index, check)) => {
+                    let (_, scenario) = &scenarios[index];
+                    Some(pooled_counterexample(
+                        kata, request, make, scenario, &check, guard,
+                    ))
+                }
+                None => None,
+            },
+        };
+        match explained {
+            Some(Ok(c)) => counterexample = Some(c),
+            Some(Err(f)) => fault = Some(f),
+            None => {}
         }
     }
     let verdict = match &fault {
@@ -377,6 +407,151 @@ pub fn grade<K: Kata>(
         scenarios: results,
         learner_fault: fault,
         counterexample,
+    })
+}
+
+/// The budgets of scenarios too small to judge them alone, added up per metric, and
+/// which scenario spent the most over the best possible implementation.
+#[derive(Default)]
+struct Pool {
+    /// Per metric: the unit, the summed counts, how many scenarios, and the scenario
+    /// (index into the grade's scenarios) with the largest excess, with that excess.
+    metrics: BTreeMap<&'static str, Pooled>,
+}
+
+/// One metric's pool: the unit, the summed counts, how many scenarios, and the
+/// scenario with the largest excess over the best possible (its index, the excess).
+type Pooled = (Unit, Relative, usize, Option<(usize, f64)>);
+
+impl Pool {
+    fn add(&mut self, index: usize, result: &ScenarioResult) {
+        for b in result.budgets.iter().filter(|b| b.pooled) {
+            let Some(counts) = b.relative else { continue };
+            let excess = counts.actual - counts.best;
+            let entry = self.metrics.entry(b.metric).or_insert((
+                b.unit,
+                Relative {
+                    actual: 0.0,
+                    best: 0.0,
+                    base: 0.0,
+                    per: 0.0,
+                    sample: 0.0,
+                    ..counts
+                },
+                0,
+                None,
+            ));
+            entry.1.add(&counts);
+            entry.2 += 1;
+            if entry.3.is_none_or(|(_, worst)| excess > worst) {
+                entry.3 = Some((index, excess));
+            }
+        }
+    }
+
+    fn checks(&self) -> Vec<BudgetCheck> {
+        self.metrics
+            .iter()
+            .map(|(&metric, (unit, counts, scenarios, _))| {
+                let basis = format!(
+                    "{scenarios} scenarios too small to judge alone, added up: {} here \
+                     against {} for the best possible, + slack of {:.0}% or {}, whichever is \
+                     larger",
+                    counts.actual,
+                    counts.best,
+                    counts.relative * 100.0,
+                    counts.absolute
+                );
+                BudgetCheck::relative(metric, *unit, *counts, false, basis)
+            })
+            .collect()
+    }
+
+    /// The pooled result, if any scenario was too small to judge alone.
+    fn result(&self) -> Option<ScenarioResult> {
+        if self.metrics.is_empty() {
+            return None;
+        }
+        let budgets = self.checks();
+        let pass = budgets.iter().all(|b| b.met);
+        Some(ScenarioResult {
+            name: POOLED.to_string(),
+            source: Source::Pooled,
+            verdict: if pass { Verdict::Pass } else { Verdict::Fail },
+            violations: Vec::new(),
+            violation_count: 0,
+            violations_by_guarantee: BTreeMap::new(),
+            metrics: Vec::new(),
+            budgets,
+            notes: Vec::new(),
+            events: 0,
+        })
+    }
+
+    /// The first pooled budget missed, with the scenario that spent the most over the
+    /// best possible on it.
+    fn worst_failing(&self, results: &[ScenarioResult]) -> Option<(usize, BudgetCheck)> {
+        let pooled = results.iter().find(|r| r.source == Source::Pooled)?;
+        let missed = pooled.missed_budgets().next()?;
+        let (_, _, _, worst) = self.metrics.get(missed.metric)?;
+        worst.map(|(index, _)| (index, missed.clone()))
+    }
+}
+
+/// A run's trace as timeline rows, and which rows show a violation; nothing when there
+/// is nothing to draw (a sweep of pure functions).
+fn drawn(run: &ScenarioRun) -> (Vec<String>, Vec<usize>) {
+    if run.trace.is_empty() {
+        return (Vec::new(), Vec::new());
+    }
+    let rows = crate::report::timeline::render(&run.trace);
+    let violating = rows
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.violation)
+        .map(|(i, _)| i)
+        .collect();
+    (rows.into_iter().map(|row| row.text).collect(), violating)
+}
+
+/// The name of the pooled result in reports.
+pub const POOLED: &str = "small scenarios, pooled";
+
+/// A counterexample for a pooled budget: the small scenario that spent the most over
+/// the best possible, replayed as it is — shrinking a sample that is already too small
+/// to judge alone would show nothing.
+fn pooled_counterexample<K: Kata>(
+    kata: &K,
+    request: &GradeRequest,
+    make: Make<K>,
+    scenario: &K::Scenario,
+    missed: &BudgetCheck,
+    guard: &Guard,
+) -> Result<Counterexample, LearnerFault> {
+    let run = run_one(kata, make, scenario, request.seed, guard, true)?;
+    let here = run
+        .budgets
+        .iter()
+        .find(|b| b.metric == missed.metric)
+        .map(BudgetCheck::describe)
+        .unwrap_or_default();
+    let size = kata.size(scenario);
+    let (timeline, violating_rows) = drawn(&run);
+    Ok(Counterexample {
+        scenario: scenario.name().to_string(),
+        guarantee: missed.metric.to_string(),
+        explanation: format!(
+            "{} Of those scenarios, {} spent the most over the best possible: {here}.",
+            missed.describe(),
+            scenario.name()
+        ),
+        events: run.trace.iter().map(TraceEvent::line).collect(),
+        timeline,
+        violating_rows,
+        shrunk_from: size,
+        shrunk_to: size,
+        original: None,
+        replay: replay_command(kata.info().name, request, scenario.name()),
     })
 }
 
@@ -442,8 +617,13 @@ fn counterexample<K: Kata>(
 ) -> Result<Result<Counterexample, LearnerFault>, GradeError> {
     let kata = &entry.kata;
     let (_, scenario) = find_scenario(kata, request, &failed.name)?;
+    let reference = entry
+        .solutions
+        .iter()
+        .find(|s| s.name == INSTRUCTOR)
+        .map(|s| s.make);
     Ok(counterexample_of(
-        kata, request, make, failed, &scenario, guard,
+        kata, request, make, reference, failed, &scenario, guard,
     ))
 }
 
@@ -451,6 +631,7 @@ fn counterexample_of<K: Kata>(
     kata: &K,
     request: &GradeRequest,
     make: Make<K>,
+    reference: Option<Make<K>>,
     failed: &ScenarioResult,
     scenario: &K::Scenario,
     guard: &Guard,
@@ -475,7 +656,23 @@ fn counterexample_of<K: Kata>(
         });
     }
     let signature = Signature::of(&first).expect("a failing scenario fails again on the same seed");
-    let shrunk = shrink::shrink(kata, make, scenario, request.seed, &signature, guard)?;
+    let original = match &signature {
+        Signature::Misses(metric) => first
+            .budgets
+            .iter()
+            .find(|b| b.metric == *metric)
+            .map(|b| b.describe()),
+        Signature::Violates(_) => None,
+    };
+    let shrunk = shrink::shrink(
+        kata,
+        make,
+        reference,
+        scenario,
+        request.seed,
+        &signature,
+        guard,
+    )?;
     let run = run_one(kata, make, &shrunk.scenario, request.seed, guard, true)?;
     let (guarantee, explanation) = match &signature {
         Signature::Violates(g) => {
@@ -495,18 +692,7 @@ fn counterexample_of<K: Kata>(
             (metric.to_string(), b.describe())
         }
     };
-    let rows = if run.trace.is_empty() {
-        Vec::new()
-    } else {
-        crate::report::timeline::render(&run.trace)
-    };
-    let violating_rows = rows
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| r.violation)
-        .map(|(i, _)| i)
-        .collect();
-    let timeline = rows.into_iter().map(|row| row.text).collect();
+    let (timeline, violating_rows) = drawn(&run);
     Ok(Counterexample {
         scenario: failed.name.clone(),
         guarantee,
@@ -516,6 +702,7 @@ fn counterexample_of<K: Kata>(
         violating_rows,
         shrunk_from: shrunk.from,
         shrunk_to: shrunk.to,
+        original: original.filter(|_| shrunk.to < shrunk.from),
         replay: replay_command(kata.info().name, request, &failed.name),
     })
 }

@@ -50,9 +50,16 @@ pub struct Shrunk<S> {
 }
 
 /// Shrinks `scenario`, which fails with `signature` under `seed`.
+///
+/// A missed budget must stay a fair counterexample: every smaller scenario kept is
+/// one that `reference` (the instructor's solution) passes on that budget, so the
+/// learner is never shown a scenario where nobody could have done better. (A
+/// scenario too small to judge a budget alone never misses it, so shrinking also
+/// never goes below the sample a budget needs.)
 pub fn shrink<K: Kata>(
     kata: &K,
     make: Make<K>,
+    reference: Option<Make<K>>,
     scenario: &K::Scenario,
     seed: u64,
     signature: &Signature,
@@ -70,7 +77,7 @@ pub fn shrink<K: Kata>(
             }
             runs += 1;
             let run = run_one(kata, make, &candidate, seed, guard, false)?;
-            if signature.matches(&run) {
+            if signature.matches(&run) && fair(kata, reference, &candidate, seed, signature) {
                 smaller = Some(candidate);
                 break;
             }
@@ -88,6 +95,24 @@ pub fn shrink<K: Kata>(
         scenario: current,
         from,
     })
+}
+
+/// Whether the reference implementation meets the budget a candidate misses (always
+/// true for violations, which no correct implementation commits). The reference is
+/// trusted code: a fault in it counts as unfair rather than as the learner's.
+fn fair<K: Kata>(
+    kata: &K,
+    reference: Option<Make<K>>,
+    candidate: &K::Scenario,
+    seed: u64,
+    signature: &Signature,
+) -> bool {
+    let (Signature::Misses(metric), Some(reference)) = (signature, reference) else {
+        return true;
+    };
+    let guard = Guard::new();
+    run_one(kata, reference, candidate, seed, &guard, false)
+        .is_ok_and(|run| !run.budgets.iter().any(|b| !b.met && b.metric == *metric))
 }
 
 /// Delta-debugging removals of a list: without each half, each quarter, …, each

@@ -4,13 +4,93 @@
 
 use crate::history::{History, ReadRecord};
 use crate::model::{DeviceId, Key, Lsn, Millis, Names, NodeId, UserId};
-use crate::report::{BudgetCheck, Lane, Metric, TraceEvent, Unit};
-use crate::scenario::MAX_REPLICAS;
+use crate::report::{BudgetCheck, Lane, Metric, Relative, TraceEvent, Unit};
 use crate::sim::{AttemptOutcome, Cluster, ReadExecution};
 
 pub const PRIMARY_READ_SHARE: &str = "primary_read_share";
 pub const FAILED_READS: &str = "failed_reads";
 pub const LOAD_IMBALANCE: &str = "load_imbalance";
+
+/// Below this many reads a scenario is too small for a share or a ratio to mean
+/// anything (6 reads over 5 equally fresh replicas are a 1.67× imbalance no router can
+/// beat): its share budgets are judged over all the grade's small scenarios together.
+pub const MIN_SAMPLE_READS: u64 = 30;
+
+/// Absolute slack of every read budget, in reads: two avoidable primary reads must not
+/// fail a 13-read scenario.
+pub const SLACK_READS: f64 = 3.0;
+
+/// The budgets of a read-routing scenario: correct but wasteful is not a pass. Every
+/// default is judged against what the best possible router achieves on the same
+/// scenario (see [`ReadTally::primary_budget`] and [`ReadTally::imbalance_budget`]).
+#[derive(Clone, Debug, serde::Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ReadBudgets {
+    /// Highest acceptable share of reads served by the primary. When omitted, the
+    /// budget is the reads that *had* to go to the primary (no reachable replica had
+    /// what the read needed) plus slack: `primary_slack` of all reads or 3 reads,
+    /// whichever is larger.
+    #[serde(default)]
+    pub max_primary_read_share: Option<f64>,
+    #[serde(default = "default_slack")]
+    pub primary_slack: f64,
+    #[serde(default)]
+    pub max_failed_reads: u64,
+    /// How much busier than under the best possible spread the busiest replica may be:
+    /// 1.5 allows half as many reads again (or 3 reads, whichever is larger).
+    #[serde(default = "default_imbalance")]
+    pub max_load_imbalance: f64,
+}
+
+fn default_slack() -> f64 {
+    0.15
+}
+
+fn default_imbalance() -> f64 {
+    1.5
+}
+
+impl Default for ReadBudgets {
+    fn default() -> Self {
+        ReadBudgets {
+            max_primary_read_share: None,
+            primary_slack: default_slack(),
+            max_failed_reads: 0,
+            max_load_imbalance: default_imbalance(),
+        }
+    }
+}
+
+impl ReadBudgets {
+    /// Checks the numbers make sense; the message names the field to fix.
+    pub fn validate(&self) -> Result<(), String> {
+        if let Some(share) = self.max_primary_read_share
+            && !(0.0..=1.0).contains(&share)
+        {
+            return Err("budgets.max_primary_read_share must be between 0 and 1".into());
+        }
+        if !(0.0..=1.0).contains(&self.primary_slack) {
+            return Err("budgets.primary_slack must be between 0 and 1".into());
+        }
+        if !(1.0..=1_000.0).contains(&self.max_load_imbalance) {
+            return Err(
+                "budgets.max_load_imbalance must be between 1.0 (the best possible spread) \
+                 and 1000"
+                    .into(),
+            );
+        }
+        Ok(())
+    }
+
+    /// The budgets of a finished scenario.
+    pub fn checks(&self, tally: &ReadTally) -> Vec<BudgetCheck> {
+        vec![
+            tally.primary_budget(self.max_primary_read_share, self.primary_slack),
+            tally.failed_budget(self.max_failed_reads),
+            tally.imbalance_budget(self.max_load_imbalance),
+        ]
+    }
+}
 
 /// Where reads went and what they cost.
 #[derive(Debug, Default)]
@@ -25,9 +105,17 @@ pub struct ReadTally {
     pub latency_ms: u64,
     /// Reads served by each replica (index = replica number − 1).
     pub per_replica: Vec<u64>,
-    /// What an ideal balancer would have given each replica: every read adds 1/k to
-    /// each of the k replicas that could have served it correctly at that moment.
+    /// Each replica's fair share: every read adds 1/k to each of the k replicas that
+    /// could have served it correctly at that moment (what a router that spreads reads
+    /// evenly over the replicas able to serve them would give).
     pub fair: Vec<f64>,
+    /// Whole reads, as an ideal balancer that knew every true position would assign
+    /// them: each to the least-loaded replica able to serve it. It carries the
+    /// pigeonhole of small samples (6 reads over 5 replicas: one serves 2), which the
+    /// fractional fair share does not.
+    pub ideal: Vec<u64>,
+    /// Reads a replica could have served.
+    pub servable: u64,
 }
 
 impl ReadTally {
@@ -36,29 +124,39 @@ impl ReadTally {
     /// the fair share of each replica that could.
     pub fn before_read(&mut self, cluster: &mut Cluster, needs: Lsn) -> bool {
         let n = cluster.replica_count();
-        if self.fair.len() < n {
+        if self.ideal.len() < n {
+            self.ideal.resize(n, 0);
             self.fair.resize(n, 0.0);
             self.per_replica.resize(n, 0);
         }
         // Replicas that could serve this read correctly: reachable, believed up, and
-        // far enough along. An ideal balancer spreads the read over exactly these.
-        let mut feasible = [false; MAX_REPLICAS as usize];
-        let mut count = 0usize;
-        for (i, slot) in feasible.iter_mut().enumerate().take(n) {
+        // far enough along. The ideal balancer sends it to the least loaded of them.
+        let mut least: Option<usize> = None;
+        let mut able = [0usize; crate::scenario::MAX_REPLICAS as usize];
+        let mut count = 0;
+        for i in 0..n {
             if cluster.could_serve(i, needs) {
-                *slot = true;
+                able[count] = i;
                 count += 1;
+                if least.is_none_or(|l| self.ideal[i] < self.ideal[l]) {
+                    least = Some(i);
+                }
             }
         }
-        if count == 0 {
-            self.unavoidable += 1;
-            return false;
+        for &i in &able[..count] {
+            self.fair[i] += 1.0 / count as f64;
         }
-        let share = 1.0 / count as f64;
-        for (fair, _) in self.fair.iter_mut().zip(feasible).filter(|(_, f)| *f) {
-            *fair += share;
+        match least {
+            Some(i) => {
+                self.ideal[i] += 1;
+                self.servable += 1;
+                true
+            }
+            None => {
+                self.unavoidable += 1;
+                false
+            }
         }
-        true
     }
 
     /// Records how a read went.
@@ -77,6 +175,7 @@ impl ReadTally {
                 let i = r.0 as usize - 1;
                 if self.per_replica.len() <= i {
                     self.per_replica.resize(i + 1, 0);
+                    self.ideal.resize(i + 1, 0);
                     self.fair.resize(i + 1, 0.0);
                 }
                 self.per_replica[i] += 1;
@@ -101,16 +200,29 @@ impl ReadTally {
         self.per_read(self.unavoidable)
     }
 
-    /// The busiest replica's load over the largest fair load: 1.0 is perfectly even;
-    /// 3.0 means one replica of three took everything. Comparing maxima keeps a
-    /// replica that was up for a moment from dominating the figure.
+    /// The busiest replica's reads.
+    pub fn busiest(&self) -> u64 {
+        self.per_replica.iter().copied().max().unwrap_or(0)
+    }
+
+    /// The reference for the busiest replica's load: the largest fair share, rounded
+    /// up to whole reads, and never below what the ideal balancer's busiest replica
+    /// serves (the pigeonhole of small samples).
+    pub fn ideal_busiest(&self) -> u64 {
+        let fair = self.fair.iter().copied().fold(0.0, f64::max);
+        let whole = self.ideal.iter().copied().max().unwrap_or(0);
+        ((fair - 1e-9).ceil().max(0.0) as u64).max(whole)
+    }
+
+    /// The busiest replica's reads over its reference load ([`ReadTally::ideal_busiest`]):
+    /// 1.0 is as even as the replicas' positions allow; 3.0 means one replica served
+    /// three times its fair share.
     pub fn load_imbalance(&self) -> f64 {
-        let busiest = self.per_replica.iter().copied().max().unwrap_or(0) as f64;
-        let fairest = self.fair.iter().copied().fold(0.0, f64::max);
-        if fairest < 1.0 {
+        let ideal = self.ideal_busiest();
+        if ideal == 0 {
             1.0
         } else {
-            (busiest / fairest).max(1.0)
+            self.busiest() as f64 / ideal as f64
         }
     }
 
@@ -148,25 +260,40 @@ impl ReadTally {
         m
     }
 
-    /// The primary-load budget: explicit, or what had to go to the primary + slack.
+    /// The primary-load budget: explicit, or what had to go to the primary (no replica
+    /// believed up had what the read needed) + slack, the larger of `slack` of all reads
+    /// and [`SLACK_READS`].
     pub fn primary_budget(&self, explicit: Option<f64>, slack: f64) -> BudgetCheck {
-        let unavoidable = self.unavoidable_share();
-        let (limit, basis) = match explicit {
-            Some(limit) => (limit, "set by the scenario".to_string()),
-            None => (
-                (unavoidable + slack).min(1.0),
-                format!(
-                    "{:.1}% of reads had to go to the primary + {:.0} points of slack",
-                    unavoidable * 100.0,
-                    slack * 100.0
-                ),
-            ),
+        if let Some(limit) = explicit {
+            return BudgetCheck::at_most(
+                PRIMARY_READ_SHARE,
+                self.primary_share(),
+                limit,
+                Unit::Share,
+                "set by the scenario".to_string(),
+            );
+        }
+        let counts = Relative {
+            actual: self.primary_reads as f64,
+            best: self.unavoidable as f64,
+            base: self.reads as f64,
+            relative: slack,
+            absolute: SLACK_READS,
+            per: self.reads as f64,
+            sample: self.reads as f64,
         };
-        BudgetCheck::at_most(
+        let basis = format!(
+            "{} of {} reads had to go to the primary + slack of {:.0} points or {SLACK_READS} \
+             reads, whichever is larger",
+            self.unavoidable,
+            self.reads,
+            slack * 100.0
+        );
+        BudgetCheck::relative(
             PRIMARY_READ_SHARE,
-            self.primary_share(),
-            limit,
             Unit::Share,
+            counts,
+            self.reads < MIN_SAMPLE_READS,
             basis,
         )
     }
@@ -181,14 +308,33 @@ impl ReadTally {
         )
     }
 
-    pub fn imbalance_budget(&self, max: f64) -> BudgetCheck {
-        BudgetCheck::at_most(
+    /// The load-imbalance budget: the busiest replica may serve up to `max_factor`
+    /// times what the busiest one serves under the ideal balancer, or [`SLACK_READS`]
+    /// more, whichever is larger.
+    pub fn imbalance_budget(&self, max_factor: f64) -> BudgetCheck {
+        let ideal = self.ideal_busiest();
+        let counts = Relative {
+            actual: self.busiest() as f64,
+            best: ideal as f64,
+            base: ideal as f64,
+            relative: max_factor - 1.0,
+            absolute: SLACK_READS,
+            per: (ideal as f64).max(1.0),
+            sample: self.servable as f64,
+        };
+        let basis = format!(
+            "the busiest replica served {} reads; its fair share, spreading each read over \
+             the replicas that could serve it, is {ideal}; slack: {:.0}% or {SLACK_READS} \
+             reads, whichever is larger",
+            self.busiest(),
+            (max_factor - 1.0) * 100.0
+        );
+        BudgetCheck::relative(
             LOAD_IMBALANCE,
-            self.load_imbalance(),
-            max,
             Unit::Ratio,
-            "busiest replica's reads over its fair share; replicas exist to share the load"
-                .to_string(),
+            counts,
+            self.servable < MIN_SAMPLE_READS,
+            basis,
         )
     }
 }

@@ -183,6 +183,22 @@ pub fn grade(report: &GradeReport) -> String {
         }
     }
 
+    if let Some(pooled) = report.scenarios.iter().find(|s| s.source == Source::Pooled) {
+        let _ = writeln!(out, "\n{}", "Small scenarios, pooled".bold());
+        let _ = writeln!(
+            out,
+            "  Scenarios with too few reads to judge a share alone are judged together:"
+        );
+        for b in &pooled.budgets {
+            let _ = writeln!(
+                out,
+                "  {} {}",
+                mark(if b.met { Verdict::Pass } else { Verdict::Fail }),
+                crate::term::wrap(&b.describe(), 96, 4)
+            );
+        }
+    }
+
     if let Some(c) = &report.counterexample {
         let _ = writeln!(
             out,
@@ -192,6 +208,13 @@ pub fn grade(report: &GradeReport) -> String {
             c.guarantee.red().bold()
         );
         let _ = writeln!(out, "  {}", crate::term::wrap(&c.explanation, 96, 2));
+        if let Some(original) = &c.original {
+            let _ = writeln!(
+                out,
+                "  Before shrinking, the whole scenario:\n    {}",
+                crate::term::wrap(original, 94, 4)
+            );
+        }
         // Sweeps of pure functions have no events to draw; their explanation says it all.
         if !c.timeline.is_empty() {
             let _ = writeln!(

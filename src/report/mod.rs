@@ -98,12 +98,62 @@ pub struct BudgetCheck {
     pub met: bool,
     /// Where the limit comes from, e.g. "unavoidable 6.3% + 15 points of slack".
     pub basis: String,
+    /// The scenario was too small for this budget to mean anything on its own: it is
+    /// judged over all the grade's small scenarios together (the `pooled` result), and
+    /// `met` here says nothing.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub pooled: bool,
     #[serde(skip)]
     pub unit: Unit,
+    /// The counts behind a budget judged against the best possible implementation, so
+    /// that small scenarios can be pooled.
+    #[serde(skip)]
+    pub relative: Option<Relative>,
 }
 
 fn ser_round<S: serde::Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_f64(round4(*x))
+}
+
+/// A budget judged against what the best possible implementation achieves on the same
+/// scenario, in counted units (reads, say), with slack that is both relative and
+/// absolute: `limit = best + max(relative × base, absolute)`.
+///
+/// Why both: a relative slack alone is noise on a small sample (two avoidable primary
+/// reads are 15 points of a 13-read scenario), an absolute one alone is nothing on a
+/// large one. Counts rather than shares, so scenarios too small to judge alone can be
+/// added up and judged together.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Relative {
+    /// What the implementation spent (e.g. primary reads).
+    pub actual: f64,
+    /// What the best possible implementation would have spent on the same scenario.
+    pub best: f64,
+    /// What the relative slack is a fraction of (e.g. all reads, or `best`).
+    pub base: f64,
+    pub relative: f64,
+    pub absolute: f64,
+    /// Counts are shown divided by this (reads, for a share; the fair load, for a
+    /// ratio).
+    pub per: f64,
+    /// The sample: scenarios with fewer than `min_sample` of it are pooled.
+    pub sample: f64,
+}
+
+impl Relative {
+    /// The most the implementation may spend.
+    pub fn limit(&self) -> f64 {
+        self.best + (self.relative * self.base).max(self.absolute)
+    }
+
+    /// Adds another scenario's counts (the slack rule is the same for both).
+    pub fn add(&mut self, other: &Relative) {
+        self.actual += other.actual;
+        self.best += other.best;
+        self.base += other.base;
+        self.per += other.per;
+        self.sample += other.sample;
+    }
 }
 
 impl BudgetCheck {
@@ -121,31 +171,98 @@ impl BudgetCheck {
             actual,
             met: actual <= limit + 1e-9,
             basis,
+            pooled: false,
             unit,
+            relative: None,
+        }
+    }
+
+    /// A budget judged against the best possible implementation (see [`Relative`]);
+    /// `pooled` when the scenario is too small to judge it alone.
+    pub fn relative(
+        metric: &'static str,
+        unit: Unit,
+        counts: Relative,
+        pooled: bool,
+        basis: String,
+    ) -> Self {
+        let per = if counts.per > 0.0 { counts.per } else { 1.0 };
+        let actual = counts.actual / per;
+        let limit = counts.limit() / per;
+        BudgetCheck {
+            metric,
+            limit,
+            actual,
+            met: pooled || counts.actual <= counts.limit() + 1e-9,
+            basis,
+            pooled,
+            unit,
+            relative: Some(counts),
         }
     }
 
     /// "primary read share 100.0% is over its budget of 21.3% by 78.7 points
-    /// (unavoidable 6.3% + 15 points of slack)".
+    /// (unavoidable 6.3% + 15 points of slack)". Enough digits that the figures differ
+    /// when the verdict depends on their difference: never "1.50× is over 1.50×".
     pub fn describe(&self) -> String {
+        let digits = distinguishing_digits(self.actual, self.limit, self.unit);
+        let show = |x: f64| fmt_value_digits(x, self.unit, digits);
         let by = match self.unit {
-            Unit::Share => format!("{:.1} points", (self.actual - self.limit) * 100.0),
-            u => fmt_value(self.actual - self.limit, u),
+            Unit::Share => format!("{:.*} points", digits, (self.actual - self.limit) * 100.0),
+            u => fmt_value_digits(self.actual - self.limit, u, digits),
         };
-        let verdict = if self.met {
-            format!("within its budget of {}", fmt_value(self.limit, self.unit))
-        } else {
+        let verdict = if self.pooled {
             format!(
-                "over its budget of {} by {by}",
-                fmt_value(self.limit, self.unit)
+                "not judged alone (too small a sample): counted with the other small \
+                 scenarios against {}",
+                show(self.limit)
             )
+        } else if self.met {
+            format!("within its budget of {}", show(self.limit))
+        } else {
+            format!("over its budget of {} by {by}", show(self.limit))
         };
         format!(
             "{} {} is {verdict} ({})",
             self.metric.replace('_', " "),
-            fmt_value(self.actual, self.unit),
+            show(self.actual),
             self.basis
         )
+    }
+}
+
+/// The decimals a value needs so that `a` and `b` print differently when they differ
+/// noticeably (and the unit's usual precision otherwise), at most six.
+fn distinguishing_digits(a: f64, b: f64, unit: Unit) -> usize {
+    let usual = match unit {
+        Unit::Share => 1,
+        Unit::PerRead | Unit::Ratio => 2,
+        Unit::Count | Unit::Millis => 0,
+    };
+    let scale = if unit == Unit::Share { 100.0 } else { 1.0 };
+    let (a, b) = (a * scale, b * scale);
+    if (a - b).abs() < 1e-9 {
+        return usual;
+    }
+    (usual..=6)
+        .find(|&d| format!("{a:.d$}") != format!("{b:.d$}"))
+        .unwrap_or(6)
+}
+
+/// [`fmt_value`] with at least `digits` decimals for shares, ratios and per-read values.
+pub fn fmt_value_digits(value: f64, unit: Unit, digits: usize) -> String {
+    match unit {
+        Unit::Share => format!("{:.*}%", digits.max(1), value * 100.0),
+        Unit::PerRead | Unit::Ratio if digits > 2 => {
+            let s = format!("{value:.digits$}");
+            if unit == Unit::Ratio {
+                format!("{s}×")
+            } else {
+                s
+            }
+        }
+        Unit::Count if value.fract().abs() > 1e-9 => format!("{value:.digits$}"),
+        _ => fmt_value(value, unit),
     }
 }
 
@@ -161,6 +278,9 @@ pub enum Source {
     Random,
     /// A schedule of the bounded-exhaustive scope.
     Exhaustive,
+    /// Not a scenario: the budgets of every scenario too small to judge them alone,
+    /// added up and judged together.
+    Pooled,
 }
 
 /// One scenario's outcome.
@@ -299,6 +419,9 @@ pub struct Counterexample {
     /// Size (operations and faults) of the failing scenario before and after shrinking.
     pub shrunk_from: usize,
     pub shrunk_to: usize,
+    /// For a missed budget: the original scenario's figures, before shrinking.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub original: Option<String>,
     /// The one command that replays it.
     pub replay: String,
 }
@@ -353,4 +476,99 @@ pub struct ReplayReport {
     pub result: ScenarioResult,
     pub trace: Vec<TraceEvent>,
     pub learner_fault: Option<LearnerFault>,
+}
+
+#[cfg(test)]
+mod budget_tests {
+    use super::*;
+
+    fn counts(actual: f64, best: f64, reads: f64) -> Relative {
+        Relative {
+            actual,
+            best,
+            base: reads,
+            relative: 0.15,
+            absolute: 3.0,
+            per: reads,
+            sample: reads,
+        }
+    }
+
+    #[test]
+    fn slack_is_the_larger_of_relative_and_absolute() {
+        // 13 reads: 15 points would be under 2 reads; 3 reads of slack apply.
+        let small = BudgetCheck::relative(
+            "primary_read_share",
+            Unit::Share,
+            counts(3.0, 0.0, 13.0),
+            false,
+            String::new(),
+        );
+        assert!(small.met, "{}", small.describe());
+        let over = BudgetCheck::relative(
+            "primary_read_share",
+            Unit::Share,
+            counts(4.0, 0.0, 13.0),
+            false,
+            String::new(),
+        );
+        assert!(!over.met);
+        // 1,000 reads: 15 points (150 reads) apply, not 3.
+        let large = BudgetCheck::relative(
+            "primary_read_share",
+            Unit::Share,
+            counts(160.0, 10.0, 1000.0),
+            false,
+            String::new(),
+        );
+        assert!(large.met);
+        assert!((large.limit - 0.16).abs() < 1e-12);
+    }
+
+    #[test]
+    fn a_pooled_budget_is_not_judged_alone_and_says_so() {
+        let b = BudgetCheck::relative(
+            "primary_read_share",
+            Unit::Share,
+            counts(9.0, 0.0, 10.0),
+            true,
+            "x".into(),
+        );
+        assert!(b.met && b.pooled);
+        assert!(
+            b.describe().contains("not judged alone"),
+            "{}",
+            b.describe()
+        );
+    }
+
+    #[test]
+    fn enough_digits_to_explain_the_verdict() {
+        let b = BudgetCheck::at_most("load_imbalance", 1.503, 1.5, Unit::Ratio, "b".into());
+        assert_eq!(
+            b.describe(),
+            "load imbalance 1.503× is over its budget of 1.500× by 0.003× (b)"
+        );
+        let s = BudgetCheck::at_most(
+            "primary_read_share",
+            0.21304,
+            0.213,
+            Unit::Share,
+            "b".into(),
+        );
+        assert!(
+            s.describe()
+                .starts_with("primary read share 21.304% is over its budget of 21.300%"),
+            "{}",
+            s.describe()
+        );
+        let plain = BudgetCheck::at_most("load_imbalance", 2.0, 1.5, Unit::Ratio, "b".into());
+        assert!(
+            plain
+                .describe()
+                .starts_with("load imbalance 2.00× is over its budget of 1.50× by 0.50×"),
+            "{}",
+            plain.describe()
+        );
+    }
 }

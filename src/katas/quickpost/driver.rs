@@ -136,10 +136,6 @@ pub fn run(
     out.metrics = tally.metrics();
     out.metrics
         .insert(1, Metric::new("posts", posts as f64, Unit::Count));
-    let b = &s.budgets;
-    out.budgets = vec![
-        tally.primary_budget(b.max_primary_read_share, b.primary_slack),
-        tally.failed_budget(b.max_failed_reads),
-    ];
+    out.budgets = s.budgets.checks(&tally);
     Ok(out)
 }

@@ -99,34 +99,8 @@ fn default_check() -> Millis {
     2_000
 }
 
-/// Budgets: correct but wasteful is not a pass.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct Budgets {
-    /// Highest acceptable share of reads served by the primary. When omitted, the
-    /// budget is the share of reads that *had* to go to the primary (no reachable
-    /// replica had applied the user's post) plus `primary_slack`.
-    #[serde(default)]
-    pub max_primary_read_share: Option<f64>,
-    #[serde(default = "default_slack")]
-    pub primary_slack: f64,
-    #[serde(default)]
-    pub max_failed_reads: u64,
-}
-
-fn default_slack() -> f64 {
-    0.15
-}
-
-impl Default for Budgets {
-    fn default() -> Self {
-        Budgets {
-            max_primary_read_share: None,
-            primary_slack: default_slack(),
-            max_failed_reads: 0,
-        }
-    }
-}
+/// Budgets, shared with the other read-routing katas.
+pub use crate::katas::reads::ReadBudgets as Budgets;
 
 crate::scenario::cluster_scenario!(QuickPostScenario, OpSpec);
 
@@ -170,16 +144,7 @@ pub fn validate(s: &QuickPostScenario) -> Result<(), String> {
         }
         traffic_size(t.users, t.operations(), t.duration_ms)?;
     }
-    let b = &s.budgets;
-    if let Some(share) = b.max_primary_read_share
-        && !(0.0..=1.0).contains(&share)
-    {
-        return Err("budgets.max_primary_read_share must be between 0 and 1".into());
-    }
-    if !(0.0..=1.0).contains(&b.primary_slack) {
-        return Err("budgets.primary_slack must be between 0 and 1".into());
-    }
-    Ok(())
+    s.budgets.validate()
 }
 
 /// A client operation, resolved to ids.

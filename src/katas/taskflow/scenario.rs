@@ -91,39 +91,8 @@ impl Traffic {
     }
 }
 
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct Budgets {
-    #[serde(default)]
-    pub max_primary_read_share: Option<f64>,
-    #[serde(default = "default_slack")]
-    pub primary_slack: f64,
-    #[serde(default)]
-    pub max_failed_reads: u64,
-    /// Highest acceptable load imbalance: the busiest replica's reads over its fair
-    /// share.
-    #[serde(default = "default_imbalance")]
-    pub max_load_imbalance: f64,
-}
-
-fn default_slack() -> f64 {
-    0.15
-}
-
-fn default_imbalance() -> f64 {
-    1.5
-}
-
-impl Default for Budgets {
-    fn default() -> Self {
-        Budgets {
-            max_primary_read_share: None,
-            primary_slack: default_slack(),
-            max_failed_reads: 0,
-            max_load_imbalance: default_imbalance(),
-        }
-    }
-}
+/// Budgets, shared with the other read-routing katas.
+pub use crate::katas::reads::ReadBudgets as Budgets;
 
 crate::scenario::cluster_scenario!(TaskFlowScenario, OpSpec);
 
@@ -153,17 +122,7 @@ pub fn validate(s: &TaskFlowScenario) -> Result<(), String> {
         }
         traffic_size(t.users, t.operations(), t.duration_ms)?;
     }
-    let b = &s.budgets;
-    if b.max_primary_read_share
-        .is_some_and(|x| !(0.0..=1.0).contains(&x))
-        || !(0.0..=1.0).contains(&b.primary_slack)
-    {
-        return Err("budget shares must be between 0 and 1".into());
-    }
-    if b.max_load_imbalance < 1.0 {
-        return Err("budgets.max_load_imbalance is at least 1.0 (perfectly even)".into());
-    }
-    Ok(())
+    s.budgets.validate()
 }
 
 /// A client operation, resolved to ids.
