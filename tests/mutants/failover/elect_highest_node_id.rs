@@ -1,0 +1,41 @@
+//! Promotes the reachable follower with the highest node id ("the newest machine"). Node
+//! ids say nothing about log positions: a fresher follower with a lower id loses its
+//! writes.
+
+use super::base;
+use crate::harness::Expect;
+use replication_katas::katas::failover::prelude::*;
+
+pub const EXPECT: Expect = Expect::Fail("no-lost-acknowledged-writes");
+
+pub struct Coordinator;
+
+impl Coordinator {
+    pub fn new() -> Self {
+        Coordinator
+    }
+}
+
+impl FailoverCoordinator for Coordinator {
+    fn leader_is_dead(&mut self, view: &FailoverView) -> bool {
+        base::leader_is_dead(view)
+    }
+
+    fn elect_new_leader(&mut self, view: &FailoverView) -> Option<Promotion> {
+        if view.reachable().count() < base::majority(view.cluster_size) {
+            return None;
+        }
+        view.reachable().max_by_key(|f| f.node).map(|f| Promotion {
+            node: f.node,
+            term: base::next_term(view),
+        })
+    }
+
+    fn validate_safe_failover(
+        &mut self,
+        view: &FailoverView,
+        promotion: &Promotion,
+    ) -> Result<(), Refusal> {
+        base::validate_safe_failover(view, promotion)
+    }
+}

@@ -1,0 +1,41 @@
+//! The majority count includes the leader being replaced ("it is still a member"):
+//! reachable followers + 1 ≥ N/2 + 1. The leader is exactly the node that is not on the
+//! coordinator's side; counting it lets a minority elect.
+
+use super::base;
+use crate::harness::Expect;
+use replication_katas::katas::failover::prelude::*;
+
+pub const EXPECT: Expect = Expect::Fail("majority-election");
+
+pub struct Coordinator;
+
+impl Coordinator {
+    pub fn new() -> Self {
+        Coordinator
+    }
+}
+
+impl FailoverCoordinator for Coordinator {
+    fn leader_is_dead(&mut self, view: &FailoverView) -> bool {
+        base::leader_is_dead(view)
+    }
+
+    fn elect_new_leader(&mut self, view: &FailoverView) -> Option<Promotion> {
+        if view.reachable().count() + 1 < base::majority(view.cluster_size) {
+            return None;
+        }
+        base::freshest(view).map(|f| Promotion {
+            node: f.node,
+            term: base::next_term(view),
+        })
+    }
+
+    fn validate_safe_failover(
+        &mut self,
+        view: &FailoverView,
+        promotion: &Promotion,
+    ) -> Result<(), Refusal> {
+        base::validate_safe_failover(view, promotion)
+    }
+}

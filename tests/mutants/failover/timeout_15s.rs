@@ -1,0 +1,34 @@
+//! A 15 s timeout, "comfortably longer than a heartbeat". Shorter than the 20 s GC
+//! pause: a leader that was only paused is failed over.
+
+use super::base;
+use crate::harness::Expect;
+use replication_katas::katas::failover::prelude::*;
+
+pub const EXPECT: Expect = Expect::Fail("budget:needless_failovers");
+
+pub struct Coordinator;
+
+impl Coordinator {
+    pub fn new() -> Self {
+        Coordinator
+    }
+}
+
+impl FailoverCoordinator for Coordinator {
+    fn leader_is_dead(&mut self, view: &FailoverView) -> bool {
+        view.silence_ms >= 15_000
+    }
+
+    fn elect_new_leader(&mut self, view: &FailoverView) -> Option<Promotion> {
+        base::elect_new_leader(view)
+    }
+
+    fn validate_safe_failover(
+        &mut self,
+        view: &FailoverView,
+        promotion: &Promotion,
+    ) -> Result<(), Refusal> {
+        base::validate_safe_failover(view, promotion)
+    }
+}

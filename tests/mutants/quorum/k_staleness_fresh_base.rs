@@ -1,0 +1,51 @@
+//! k-staleness as 1 − (1 − p_stale)ᵏ: the base of the power is the probability of a
+//! *fresh* read. The chance that all k reads miss is p_staleᵏ, so the answer is
+//! 1 − p_staleᵏ.
+
+use super::base;
+use crate::harness::Expect;
+use replication_katas::katas::quorum::prelude::*;
+
+pub const EXPECT: Expect = Expect::Fail("exact-quorum-math");
+
+pub struct Quorums;
+
+impl Quorums {
+    pub fn new() -> Self {
+        Quorums
+    }
+}
+
+impl Quorum for Quorums {
+    fn overlaps(&self, n: u32, w: u32, r: u32) -> Result<bool, QuorumError> {
+        base::overlaps(n, w, r)
+    }
+
+    fn tolerated_failures(&self, n: u32, w: u32, r: u32) -> Result<Tolerance, QuorumError> {
+        base::tolerated_failures(n, w, r)
+    }
+
+    fn smallest_overlapping_r(&self, n: u32, w: u32) -> Result<u32, QuorumError> {
+        base::smallest_overlapping_r(n, w)
+    }
+
+    fn availability(&self, n: u32, k: u32, p: f64) -> Result<f64, QuorumError> {
+        base::availability(n, k, p)
+    }
+
+    fn stale_read_probability(&self, n: u32, w: u32, r: u32) -> Result<f64, QuorumError> {
+        base::stale_read_probability(n, w, r)
+    }
+
+    fn k_staleness(&self, n: u32, w: u32, r: u32, k: u32) -> Result<f64, QuorumError> {
+        let p = base::stale_read_probability(n, w, r)?;
+        if k == 0 {
+            return Err(QuorumError::OutOfRange);
+        }
+        Ok(1.0 - (1.0 - p).powi(k as i32))
+    }
+
+    fn resolve(&mut self, responses: &[Response]) -> Resolution {
+        base::resolve(responses)
+    }
+}

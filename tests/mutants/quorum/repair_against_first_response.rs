@@ -1,0 +1,54 @@
+//! The newest version is returned, but the repair list compares every responder with
+//! the *first* response: replicas older than the newest but not older than the first
+//! answer are not repaired.
+
+use super::base;
+use crate::harness::Expect;
+use replication_katas::katas::quorum::prelude::*;
+
+pub const EXPECT: Expect = Expect::Fail("convergence");
+
+pub struct Quorums;
+
+impl Quorums {
+    pub fn new() -> Self {
+        Quorums
+    }
+}
+
+impl Quorum for Quorums {
+    fn overlaps(&self, n: u32, w: u32, r: u32) -> Result<bool, QuorumError> {
+        base::overlaps(n, w, r)
+    }
+
+    fn tolerated_failures(&self, n: u32, w: u32, r: u32) -> Result<Tolerance, QuorumError> {
+        base::tolerated_failures(n, w, r)
+    }
+
+    fn smallest_overlapping_r(&self, n: u32, w: u32) -> Result<u32, QuorumError> {
+        base::smallest_overlapping_r(n, w)
+    }
+
+    fn availability(&self, n: u32, k: u32, p: f64) -> Result<f64, QuorumError> {
+        base::availability(n, k, p)
+    }
+
+    fn stale_read_probability(&self, n: u32, w: u32, r: u32) -> Result<f64, QuorumError> {
+        base::stale_read_probability(n, w, r)
+    }
+
+    fn k_staleness(&self, n: u32, w: u32, r: u32, k: u32) -> Result<f64, QuorumError> {
+        base::k_staleness(n, w, r, k)
+    }
+
+    fn resolve(&mut self, responses: &[Response]) -> Resolution {
+        let version = responses.iter().filter_map(|r| r.version).max();
+        let first = responses.first().and_then(|r| r.version);
+        let repair = responses
+            .iter()
+            .filter(|r| r.version < first || (r.version.is_none() && version.is_some()))
+            .map(|r| r.node)
+            .collect();
+        Resolution { version, repair }
+    }
+}

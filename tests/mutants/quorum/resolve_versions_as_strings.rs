@@ -1,0 +1,58 @@
+//! Versions compared by their text ("v9" > "v10"): from version 10 on, the newest write
+//! loses to an older one whose number sorts later as a string.
+
+use super::base;
+use crate::harness::Expect;
+use replication_katas::katas::quorum::prelude::*;
+
+pub const EXPECT: Expect = Expect::Fail("quorum-intersection");
+
+pub struct Quorums;
+
+impl Quorums {
+    pub fn new() -> Self {
+        Quorums
+    }
+}
+
+impl Quorum for Quorums {
+    fn overlaps(&self, n: u32, w: u32, r: u32) -> Result<bool, QuorumError> {
+        base::overlaps(n, w, r)
+    }
+
+    fn tolerated_failures(&self, n: u32, w: u32, r: u32) -> Result<Tolerance, QuorumError> {
+        base::tolerated_failures(n, w, r)
+    }
+
+    fn smallest_overlapping_r(&self, n: u32, w: u32) -> Result<u32, QuorumError> {
+        base::smallest_overlapping_r(n, w)
+    }
+
+    fn availability(&self, n: u32, k: u32, p: f64) -> Result<f64, QuorumError> {
+        base::availability(n, k, p)
+    }
+
+    fn stale_read_probability(&self, n: u32, w: u32, r: u32) -> Result<f64, QuorumError> {
+        base::stale_read_probability(n, w, r)
+    }
+
+    fn k_staleness(&self, n: u32, w: u32, r: u32, k: u32) -> Result<f64, QuorumError> {
+        base::k_staleness(n, w, r, k)
+    }
+
+    fn resolve(&mut self, responses: &[Response]) -> Resolution {
+        let newest = responses
+            .iter()
+            .filter_map(|r| r.version)
+            .max_by_key(|v| v.to_string());
+        let repair = responses
+            .iter()
+            .filter(|r| r.version.map(|v| v.to_string()) < newest.map(|v| v.to_string()))
+            .map(|r| r.node)
+            .collect();
+        Resolution {
+            version: newest,
+            repair,
+        }
+    }
+}

@@ -1,0 +1,50 @@
+//! Stale-read probability short-cut to 0 when R + W ≥ N. At R + W = N the quorums do not
+//! have to meet: C(R, R) / C(N, R) = 1 / C(N, R), not 0.
+
+use super::base;
+use crate::harness::Expect;
+use replication_katas::katas::quorum::prelude::*;
+
+pub const EXPECT: Expect = Expect::Fail("exact-quorum-math");
+
+pub struct Quorums;
+
+impl Quorums {
+    pub fn new() -> Self {
+        Quorums
+    }
+}
+
+impl Quorum for Quorums {
+    fn overlaps(&self, n: u32, w: u32, r: u32) -> Result<bool, QuorumError> {
+        base::overlaps(n, w, r)
+    }
+
+    fn tolerated_failures(&self, n: u32, w: u32, r: u32) -> Result<Tolerance, QuorumError> {
+        base::tolerated_failures(n, w, r)
+    }
+
+    fn smallest_overlapping_r(&self, n: u32, w: u32) -> Result<u32, QuorumError> {
+        base::smallest_overlapping_r(n, w)
+    }
+
+    fn availability(&self, n: u32, k: u32, p: f64) -> Result<f64, QuorumError> {
+        base::availability(n, k, p)
+    }
+
+    fn stale_read_probability(&self, n: u32, w: u32, r: u32) -> Result<f64, QuorumError> {
+        base::validate(n, w, r)?;
+        if r + w >= n {
+            return Ok(0.0);
+        }
+        Ok(base::binomial(n - w, r) as f64 / base::binomial(n, r) as f64)
+    }
+
+    fn k_staleness(&self, n: u32, w: u32, r: u32, k: u32) -> Result<f64, QuorumError> {
+        base::k_staleness(n, w, r, k)
+    }
+
+    fn resolve(&mut self, responses: &[Response]) -> Resolution {
+        base::resolve(responses)
+    }
+}
