@@ -43,6 +43,7 @@ crate::suite! {
         refuse_any_loss,
         loss_limit_hard_coded,
         elect_unwraps_candidate,
+        refuse_if_any_unreachable,
         // Correct designs.
         timeout_40s,
         debounced_detector,

@@ -30,6 +30,8 @@ crate::suite! {
         availability_factorial_u128,
         availability_stirling,
         availability_log_space_nan,
+        availability_recurrence_underflow,
+        availability_complement,
         availability_accepts_k_zero,
         availability_accepts_k_above_n,
         p_nan_accepted,

@@ -1,9 +1,12 @@
-//! Correct, with the binomial sum built term by term: the first term C(n, k)·pᵏ·(1 −
-//! p)ⁿ⁻ᵏ directly (C in u128 by the running product), each next one from the last by
-//! the ratio t(i+1) / t(i) = (n − i)/(i + 1) · p/(1 − p). About three roundings per
-//! step, so 1e-14 relative after 50 terms. p = 0 and p = 1, where the ratio is 0/1 or
-//! x/0, are answered exactly first. The read coordinator is a single pass that moves
-//! everyone seen so far to the repair list whenever a newer version turns up.
+//! Correct, with the binomial sum built term by term from its largest term outwards:
+//! anchored at the mode ⌊(n + 1)p⌋ (or at k, when the mode is below k), whose term is
+//! computed in log space; the terms above it by the ratio (n − i)/(i + 1) · p/(1 − p),
+//! those below it down to k by the inverse. The anchor is at least 1/(n + 1), so it
+//! cannot underflow, and every other term is a few roundings away from its neighbour:
+//! 1e-13 relative at n = 50. p = 0 and p = 1 are answered exactly first. (Starting
+//! from i = k whatever p is underflows: see `availability_recurrence_underflow`.) The
+//! read coordinator is a single pass that moves everyone seen so far to the repair list
+//! whenever a newer version turns up.
 
 use crate::harness::Expect;
 use replication_katas::katas::quorum::prelude::*;
@@ -73,11 +76,25 @@ impl Quorum for Quorums {
         if p == 1.0 {
             return Ok(1.0);
         }
+        // Anchor at the largest term of the sum: the mode ⌊(n + 1)p⌋, or k if that is
+        // past it. The mode's term is at least 1/(n + 1), so it cannot underflow; it is
+        // computed in log space, where nothing overflows either.
+        let m = ((f64::from(n) + 1.0) * p).floor().clamp(f64::from(k), f64::from(n)) as u32;
+        let ln_choose: f64 = (1..=m.min(n - m))
+            .map(|j| (f64::from(n - m.min(n - m) + j) / f64::from(j)).ln())
+            .sum();
+        let anchor =
+            (ln_choose + f64::from(m) * p.ln() + f64::from(n - m) * (-p).ln_1p()).exp();
         let odds = p / (1.0 - p);
-        let mut term = choose(n, k) as f64 * p.powi(k as i32) * (1.0 - p).powi((n - k) as i32);
-        let mut sum = term;
-        for i in k..n {
+        let mut sum = anchor;
+        let mut term = anchor;
+        for i in m..n {
             term *= f64::from(n - i) / f64::from(i + 1) * odds;
+            sum += term;
+        }
+        term = anchor;
+        for i in (k + 1..=m).rev() {
+            term *= f64::from(i) / f64::from(n - i + 1) / odds;
             sum += term;
         }
         Ok(sum)
