@@ -48,7 +48,7 @@ pub fn binomial(n: u32, k: u32) -> u128 {
 
 pub fn overlaps(n: u32, w: u32, r: u32) -> Result<bool, QuorumError> {
     validate(n, w, r)?;
-    Ok(r + w > n)
+    Ok(r > n - w)
 }
 
 pub fn tolerated_failures(n: u32, w: u32, r: u32) -> Result<Tolerance, QuorumError> {

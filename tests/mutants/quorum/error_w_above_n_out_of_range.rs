@@ -30,7 +30,7 @@ fn validate(n: u32, w: u32, r: u32) -> Result<(), QuorumError> {
 impl Quorum for Quorums {
     fn overlaps(&self, n: u32, w: u32, r: u32) -> Result<bool, QuorumError> {
         validate(n, w, r)?;
-        Ok(r + w > n)
+        Ok(r > n - w)
     }
 
     fn tolerated_failures(&self, n: u32, w: u32, r: u32) -> Result<Tolerance, QuorumError> {

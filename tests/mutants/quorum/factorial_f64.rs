@@ -57,7 +57,7 @@ fn check(n: u32, w: u32, r: u32) -> Result<(), QuorumError> {
 
 impl Quorum for Quorums {
     fn overlaps(&self, n: u32, w: u32, r: u32) -> Result<bool, QuorumError> {
-        check(n, w, r).map(|()| r + w > n)
+        check(n, w, r).map(|()| r > n - w)
     }
 
     fn tolerated_failures(&self, n: u32, w: u32, r: u32) -> Result<Tolerance, QuorumError> {

@@ -45,7 +45,7 @@ fn stale(n: u32, w: u32, r: u32) -> f64 {
 impl Quorum for Quorums {
     fn overlaps(&self, n: u32, w: u32, r: u32) -> Result<bool, QuorumError> {
         check(n, w, r)?;
-        Ok(r + w > n)
+        Ok(u64::from(r) + u64::from(w) > u64::from(n))
     }
 
     fn tolerated_failures(&self, n: u32, w: u32, r: u32) -> Result<Tolerance, QuorumError> {

@@ -67,5 +67,6 @@ crate::suite! {
         stale_by_symmetry,
         stale_product_form,
         factorial_f64,
+        repair_every_responder,
     ],
 }

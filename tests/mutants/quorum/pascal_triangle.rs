@@ -62,7 +62,7 @@ fn stale(n: u32, w: u32, r: u32) -> f64 {
 impl Quorum for Quorums {
     fn overlaps(&self, n: u32, w: u32, r: u32) -> Result<bool, QuorumError> {
         nwr(n, w, r)?;
-        Ok(n < r + w)
+        Ok(n - r < w)
     }
 
     fn tolerated_failures(&self, n: u32, w: u32, r: u32) -> Result<Tolerance, QuorumError> {
