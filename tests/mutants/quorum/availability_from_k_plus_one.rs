@@ -1,5 +1,5 @@
-//! The binomial sum starts at k + 1: "more than k up" instead of "at least k up". Drops
-//! the i = k term, the largest one when p is high.
+//! The binomial sum starts at k + 1: "more than k up" instead of "at least k up". The
+//! i = k term is missing: availability(5, 5, 0.99) is 0 instead of 0.99⁵.
 
 use super::base;
 use crate::harness::Expect;
