@@ -44,6 +44,9 @@ crate::suite! {
         loss_limit_hard_coded,
         elect_unwraps_candidate,
         refuse_if_any_unreachable,
+        dead_uses_now,
+        timeout_learns_from_silence,
+        timeout_adaptive,
         // Correct designs.
         timeout_40s,
         debounced_detector,
