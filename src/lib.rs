@@ -11,6 +11,7 @@ pub mod history;
 pub mod katas;
 pub mod model;
 pub mod progress;
+pub mod quiz;
 pub mod report;
 pub mod scenario;
 pub mod sim;

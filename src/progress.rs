@@ -1,10 +1,12 @@
-//! The learner's progress that must survive between runs: for now, how many hints of
-//! each kata they have seen, so `hint` can give the *next* one.
+//! The learner's progress that must survive between runs: how many hints of each kata
+//! they have seen, so `hint` can give the *next* one, and their latest quiz results.
 //!
 //! Stored as JSON in `.replication-katas/progress.json` at the repository root,
 //! written atomically (temporary file, then rename) so an interrupted write never
 //! leaves a half file. A missing file is a fresh start; a corrupt one gets a warning
-//! and a fresh start, never a crash.
+//! and a fresh start, never a crash. Each part is read on its own: a damaged quiz entry
+//! costs that kata's quiz results (with a warning), not the hint counters, and a file
+//! from before the quiz existed simply has no results.
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -15,6 +17,21 @@ pub struct Progress {
     /// Hints shown so far, per kata.
     #[serde(default)]
     pub hints_seen: BTreeMap<String, usize>,
+    /// Quiz results, per kata. Left out of the file until there is one, so a file
+    /// written by this version reads the same in an older one.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub quiz: BTreeMap<String, QuizRecord>,
+}
+
+/// A kata's latest quiz results, per question id: whether the last answer was right.
+/// The score is recomputed from these against the current questions (see
+/// `quiz::score_of`), so editing a quiz file never leaves a stale count behind.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+pub struct QuizRecord {
+    #[serde(default)]
+    pub questions: BTreeMap<String, bool>,
+    #[serde(default)]
+    pub challenges: BTreeMap<String, bool>,
 }
 
 /// Where progress lives: `.replication-katas/progress.json` under `root`.
@@ -33,8 +50,15 @@ pub fn load(file: &Path) -> (Progress, Option<String>) {
                 file.display()
             )),
         ),
-        Ok(text) => match serde_json::from_str(&text) {
-            Ok(p) => (p, None),
+        Ok(text) => match serde_json::from_str::<serde_json::Value>(&text) {
+            Ok(serde_json::Value::Object(fields)) => salvage(file, fields),
+            Ok(_) => (
+                Progress::default(),
+                Some(format!(
+                    "{} is corrupt (not a JSON object); starting afresh — it will be rewritten",
+                    file.display()
+                )),
+            ),
             Err(e) => (
                 Progress::default(),
                 Some(format!(
@@ -44,6 +68,45 @@ pub fn load(file: &Path) -> (Progress, Option<String>) {
             ),
         },
     }
+}
+
+/// Keeps every part of a parsed file that still makes sense, and says what was lost.
+fn salvage(
+    file: &Path,
+    mut fields: serde_json::Map<String, serde_json::Value>,
+) -> (Progress, Option<String>) {
+    let mut lost = Vec::new();
+    let hints_seen = match fields.remove("hints_seen") {
+        None => BTreeMap::new(),
+        Some(v) => serde_json::from_value(v).unwrap_or_else(|_| {
+            lost.push("the hint counters".to_string());
+            BTreeMap::new()
+        }),
+    };
+    let mut quiz = BTreeMap::new();
+    match fields.remove("quiz") {
+        None => {}
+        Some(serde_json::Value::Object(katas)) => {
+            for (kata, v) in katas {
+                match serde_json::from_value(v) {
+                    Ok(record) => {
+                        quiz.insert(kata, record);
+                    }
+                    Err(_) => lost.push(format!("the {kata} quiz results")),
+                }
+            }
+        }
+        Some(_) => lost.push("the quiz results".to_string()),
+    }
+    let warning = (!lost.is_empty()).then(|| {
+        format!(
+            "{} is partly corrupt: {} could not be read and start afresh — it will be \
+             rewritten",
+            file.display(),
+            lost.join(", ")
+        )
+    });
+    (Progress { hints_seen, quiz }, warning)
 }
 
 /// Saves progress atomically.
@@ -80,6 +143,39 @@ mod tests {
         let (loaded, warning) = load(&file);
         assert_eq!(loaded, Progress::default());
         assert!(warning.unwrap().contains("corrupt"));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn old_files_load_and_damaged_parts_are_dropped_alone() {
+        let dir = temp_dir("parts");
+        let file = path(&dir);
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        // A file from before the quiz existed.
+        std::fs::write(&file, r#"{ "hints_seen": { "quickpost": 2 } }"#).unwrap();
+        let (p, warning) = load(&file);
+        assert_eq!(
+            (p.hints_seen["quickpost"], p.quiz.len(), warning),
+            (2, 0, None)
+        );
+        // One kata's quiz entry is damaged: it alone is lost, with a warning.
+        std::fs::write(
+            &file,
+            r#"{ "hints_seen": { "quickpost": 2 },
+                 "quiz": { "quorum": { "questions": { "overlap": true } }, "failover": 7 } }"#,
+        )
+        .unwrap();
+        let (p, warning) = load(&file);
+        assert_eq!(p.hints_seen["quickpost"], 2);
+        assert!(p.quiz["quorum"].questions["overlap"]);
+        assert!(!p.quiz.contains_key("failover"));
+        let warning = warning.unwrap();
+        assert!(warning.contains("the failover quiz results"), "{warning}");
+        // Without quiz results, the file is written as before.
+        let mut p = Progress::default();
+        p.hints_seen.insert("taskflow".into(), 1);
+        save(&file, &p).unwrap();
+        assert!(!std::fs::read_to_string(&file).unwrap().contains("quiz"));
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

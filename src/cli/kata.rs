@@ -84,12 +84,22 @@ fn pass_summary(report: &GradeReport) -> String {
     format!("primary reads {:.1}%", mean * 100.0)
 }
 
-pub fn list(registry: &Arc<Registry>) -> ExitCode {
+pub fn list(registry: &Arc<Registry>, state: &std::path::Path) -> ExitCode {
+    let (progress, warning) = crate::progress::load(state);
+    if let Some(w) = warning {
+        eprintln!("warning: {w}");
+    }
     println!("{}", "The katas, in order".bold());
     let mut next: Option<&'static str> = None;
     for kata in registry.all() {
         let info = kata.info();
-        let (verdict, status, summary) = status(registry, info.name);
+        let (verdict, status, mut summary) = status(registry, info.name);
+        if let Some(score) = super::quiz::list_note(&progress, info.name) {
+            if !summary.is_empty() {
+                summary.push_str(" · ");
+            }
+            summary.push_str(&score);
+        }
         if verdict != Verdict::Pass && next.is_none() {
             next = Some(info.name);
         }

@@ -7,6 +7,7 @@ mod compare;
 mod grade;
 mod hint;
 mod kata;
+mod quiz;
 mod reset;
 mod watch;
 
@@ -75,6 +76,8 @@ enum Command {
         #[arg(long)]
         reveal: bool,
     },
+    /// Concept checks: multiple-choice questions and design challenges, with your score.
+    Quiz(quiz::QuizArgs),
     /// Re-grade every time you save the kata file.
     Watch {
         kata: String,
@@ -104,6 +107,9 @@ enum KataCommand {
         /// Do not ask.
         #[arg(long)]
         yes: bool,
+        /// Also clear your quiz score for the kata (kept otherwise).
+        #[arg(long)]
+        quiz: bool,
     },
 }
 
@@ -257,11 +263,19 @@ pub fn run(registry: Registry, root: PathBuf) -> ExitCode {
     term::apply(cli.color);
     let registry = Arc::new(registry);
     match cli.command {
-        Command::Kata(KataCommand::List) => kata::list(&registry),
+        Command::Kata(KataCommand::List) => kata::list(&registry, &state_file(&root)),
         Command::Kata(KataCommand::Show { kata }) => kata::show(&registry, &kata),
-        Command::Kata(KataCommand::Reset { kata, yes }) => {
-            reset::reset(&registry, &root, &kata, yes)
-        }
+        Command::Kata(KataCommand::Reset {
+            kata,
+            yes,
+            quiz: clear_quiz,
+        }) => match reset::reset(&registry, &root, &kata, yes) {
+            code if clear_quiz && code == ExitCode::from(EXIT_PASS) => {
+                quiz::forget(&state_file(&root), &kata)
+            }
+            code => code,
+        },
+        Command::Quiz(args) => quiz::quiz(&registry, &state_file(&root), args),
         Command::Compare {
             kata,
             seed,

@@ -12,7 +12,8 @@
 //! ```
 
 use serde::Deserialize;
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, DeserializeSeed};
+use std::marker::PhantomData;
 use std::path::{Path, PathBuf};
 use thiserror::Error;
 
@@ -69,7 +70,33 @@ pub fn parse<T: DeserializeOwned>(
     text: &str,
     kata: &str,
 ) -> Result<Option<T>, ScenarioError> {
-    let header: Header = serde_yaml::from_str(text).map_err(|e| syntax(path, &e))?;
+    // Every scenario file is named; check the whole header before the kata's schema.
+    let _: Header = serde_yaml::from_str(text).map_err(|e| syntax(path, &e))?;
+    parse_seed(path, text, kata, "docs/scenarios.md", PhantomData::<T>)
+}
+
+/// The two header fields every YAML file of this project starts with.
+#[derive(Deserialize)]
+struct Versioned {
+    schema: u32,
+    kata: String,
+}
+
+/// Parses one YAML file of kata `kata` (scenario or quiz) with a `seed`: the way for a
+/// file whose checks need context — a quiz file checks its ids against the files read
+/// before it — to fail *inside* deserialization, where serde_yaml knows the line and
+/// column of the offending value. `schema_doc` is where the schema is documented, for
+/// the version error.
+///
+/// Returns `Ok(None)` when the file belongs to another kata.
+pub fn parse_seed<'de, S: DeserializeSeed<'de>>(
+    path: &str,
+    text: &'de str,
+    kata: &str,
+    schema_doc: &str,
+    seed: S,
+) -> Result<Option<S::Value>, ScenarioError> {
+    let header: Versioned = serde_yaml::from_str(text).map_err(|e| syntax(path, &e))?;
     if header.kata != kata {
         return Ok(None);
     }
@@ -78,12 +105,12 @@ pub fn parse<T: DeserializeOwned>(
             path: path.to_string(),
             message: format!(
                 "schema version {} is not supported; this build reads version {SCHEMA_VERSION} \
-                 (see docs/scenarios.md)",
+                 (see {schema_doc})",
                 header.schema
             ),
         });
     }
-    serde_yaml::from_str(text)
+    seed.deserialize(serde_yaml::Deserializer::from_str(text))
         .map(Some)
         .map_err(|e| syntax(path, &e))
 }
