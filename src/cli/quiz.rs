@@ -6,7 +6,7 @@
 use super::{EXIT_FAIL, EXIT_PASS, EXIT_USAGE, Format, find};
 use crate::katas::Registry;
 use crate::progress::{self, QuizRecord};
-use crate::quiz::{self, Challenge, Expected, ItemResult, Known, Question, Quiz};
+use crate::quiz::{self, Challenge, Expected, ItemResult, Known, Question, Quiz, letter, letters};
 use colored::Colorize;
 use serde_json::{Value, json};
 use std::io::{BufRead, IsTerminal, Write};
@@ -217,14 +217,6 @@ pub(super) fn list_note(progress: &progress::Progress, kata: &str) -> Option<Str
         quiz::parse("", text, kata, &Known::default(), &mut Default::default()).ok()??;
     let score = quiz::score_of(&shipped, record);
     score.attempted.then(|| score.to_string())
-}
-
-fn letter(i: usize) -> char {
-    (b'a' + i as u8) as char
-}
-
-fn letters(n: usize) -> String {
-    format!("a–{}", letter(n.saturating_sub(1)))
 }
 
 /// The command that shows a question's concept at work.
@@ -452,7 +444,8 @@ fn interactive(
                     {
                         writeln!(
                             out,
-                            "That is not a number: try 0.99999, 99.999%, 2/3 or 1e-3."
+                            "That is not a number; write it as {}.",
+                            quiz::NUMBER_FORMS
                         )?;
                         continue;
                     }

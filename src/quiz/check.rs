@@ -1,7 +1,7 @@
 //! Grading a quiz: reading `--answers`, checking each answer, and the score kept in the
 //! progress file. Pure functions; the command line prints what they return.
 
-use super::{Challenge, Expected, Question, Quiz};
+use super::{Challenge, Expected, NUMBER_FORMS, Question, Quiz, letter, letters};
 use crate::progress::QuizRecord;
 use std::fmt;
 
@@ -28,11 +28,6 @@ impl fmt::Display for AnswerError {
 
 impl std::error::Error for AnswerError {}
 
-/// "a–d".
-fn letters(n: usize) -> String {
-    format!("a–{}", (b'a' + n.saturating_sub(1) as u8) as char)
-}
-
 /// How `--answers` is written for this quiz.
 pub fn answers_rules(quiz: &Quiz) -> String {
     let n = quiz.questions.len();
@@ -40,8 +35,7 @@ pub fn answers_rules(quiz: &Quiz) -> String {
     format!(
         "`--answers` lists one letter per multiple-choice question ({n} of them), in order, \
          then optionally the answers to the {m} design challenges, separated by commas \
-         without spaces; `-` skips one. Numbers may be written 0.99999, 99.999%, 2/3 or \
-         1e-3, without thousands separators."
+         without spaces; `-` skips one. Numbers may be written {NUMBER_FORMS}."
     )
 }
 
@@ -106,8 +100,7 @@ pub fn parse_answers(quiz: &Quiz, text: &str) -> Result<Vec<Given>, AnswerError>
         if matches!(c.answer, Expected::Number { .. }) && parse_number(item).is_none() {
             return Err(AnswerError(format!(
                 "answer {} is `{item}`, but design challenge {} ({}) takes a number, such as \
-                 0.99999, 99.999%, 2/3 or 1e-3 (no thousands separators), or `-` to skip \
-                 it. {}",
+                 {NUMBER_FORMS}, or `-` to skip it. {}",
                 n + j + 1,
                 j + 1,
                 c.id,
@@ -189,7 +182,7 @@ pub fn grade(quiz: &Quiz, given: &[Given]) -> Vec<ItemResult> {
             id: q.id.clone(),
             challenge: false,
             given: match g {
-                Given::Choice(c) => Some(((b'a' + *c as u8) as char).to_string()),
+                Given::Choice(c) => Some(letter(*c).to_string()),
                 _ => None,
             },
             right: *g == Given::Choice(q.answer),

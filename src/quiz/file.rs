@@ -5,12 +5,27 @@
 //! span two fields — the answer against the number of choices, a tolerance against
 //! the kind of answer — are made by whichever field comes second, at that field.
 
-use super::{Challenge, Expected, Known, MAX_CHOICES, Question, Quiz, Tolerance};
+use super::{Challenge, Expected, Known, MAX_CHOICES, Question, Quiz, Tolerance, letter, letters};
 use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use std::collections::BTreeSet;
 use std::fmt;
 use std::marker::PhantomData;
+
+const WORD_WITH_TOLERANCE: &str = "a word answer is matched exactly (ignoring case); \
+`tolerance` is for number answers — remove it, or list other spellings under `accept`";
+
+const NUMBER_WITH_ACCEPT: &str = "`accept` lists other spellings of a word answer; a number \
+answer takes a `tolerance` instead";
+
+const NEEDS_TOLERANCE: &str = "a number answer needs a `tolerance`: absolute (`tolerance: \
+0.5`) or relative (`tolerance: 1%`); `tolerance: 0` for an exact count";
+
+const EMPTY_FILE: &str = "a quiz file needs at least one question (under `questions:`) or \
+design challenge (under `challenges:`); see docs/quiz.md";
+
+const STRATEGY_WITHOUT_SCENARIO: &str = "`strategy` names a naive strategy that fails in \
+`scenario`: add the scenario it fails, or remove the strategy";
 
 /// The `kata:` of a file, if it has one.
 pub(super) fn header_kata(text: &str) -> Option<String> {
@@ -86,10 +101,7 @@ impl<'de> Visitor<'de> for QuizSeed<'_> {
             challenges: challenges.unwrap_or_default(),
         };
         if quiz.questions.is_empty() && quiz.challenges.is_empty() {
-            return Err(de::Error::custom(
-                "a quiz file needs at least one question (under `questions:`) or design \
-                 challenge (under `challenges:`); see docs/quiz.md",
-            ));
+            return Err(de::Error::custom(EMPTY_FILE));
         }
         Ok(quiz)
     }
@@ -219,10 +231,7 @@ impl Item for Question {
             }
         }
         if strategy.is_some() && scenario.is_none() {
-            return Err(de::Error::custom(
-                "`strategy` names a naive strategy that fails in `scenario`: add the \
-                 scenario it fails, or remove the strategy",
-            ));
+            return Err(de::Error::custom(STRATEGY_WITHOUT_SCENARIO));
         }
         Ok(Question {
             id: required(id, "id")?,
@@ -296,12 +305,7 @@ impl Item for Challenge {
         let answer = match required(answer, "answer")? {
             Raw::Number(value) => Expected::Number {
                 value,
-                tolerance: tolerance.ok_or_else(|| {
-                    de::Error::custom(
-                        "a number answer needs a `tolerance`: absolute (`tolerance: 0.5`) \
-                         or relative (`tolerance: 1%`); `tolerance: 0` for an exact count",
-                    )
-                })?,
+                tolerance: tolerance.ok_or_else(|| de::Error::custom(NEEDS_TOLERANCE))?,
             },
             Raw::Text(word) => {
                 let mut words = vec![word];
@@ -384,10 +388,6 @@ impl<'de> Visitor<'de> for Text {
     }
 }
 
-fn letters(n: usize) -> String {
-    format!("a–{}", (b'a' + n.saturating_sub(1) as u8) as char)
-}
-
 struct ChoicesSeed {
     /// The answer, if it came first.
     answer: Option<usize>,
@@ -419,7 +419,7 @@ impl<'de> Visitor<'de> for ChoicesSeed {
         if let Some(answer) = self.answer.filter(|&a| a >= choices.len()) {
             return Err(de::Error::custom(format!(
                 "the answer is `{}`, but the choices are {}",
-                (b'a' + answer as u8) as char,
+                letter(answer),
                 letters(choices.len())
             )));
         }
@@ -483,7 +483,7 @@ impl<'de> Visitor<'de> for LetterSeed {
         match self.choices {
             Some(n) if index >= n => Err(E::custom(format!(
                 "the answer is `{}`, but the choices are {}",
-                (b'a' + index as u8) as char,
+                letter(index),
                 letters(n)
             ))),
             _ if index >= MAX_CHOICES => Err(E::custom(format!(
@@ -562,10 +562,7 @@ impl AnswerSeed {
             return Err(E::custom("the answer must be a finite number"));
         }
         if self.accept {
-            return Err(E::custom(
-                "`accept` lists other spellings of a word answer; a number answer takes a \
-                 `tolerance` instead",
-            ));
+            return Err(E::custom(NUMBER_WITH_ACCEPT));
         }
         Ok(Raw::Number(v))
     }
@@ -594,10 +591,7 @@ impl<'de> Visitor<'de> for AnswerSeed {
             )));
         }
         if self.tolerance {
-            return Err(E::custom(
-                "a word answer is matched exactly (ignoring case); `tolerance` is for \
-                 number answers — remove it, or list other spellings under `accept`",
-            ));
+            return Err(E::custom(WORD_WITH_TOLERANCE));
         }
         Ok(Raw::Text(word))
     }
@@ -629,10 +623,7 @@ impl<'de> DeserializeSeed<'de> for ToleranceSeed {
 impl ToleranceSeed {
     fn make<E: de::Error>(self, t: Tolerance) -> Result<Tolerance, E> {
         if self.number == Some(false) {
-            return Err(E::custom(
-                "a word answer is matched exactly (ignoring case); `tolerance` is for \
-                 number answers — remove it, or list other spellings under `accept`",
-            ));
+            return Err(E::custom(WORD_WITH_TOLERANCE));
         }
         let (Tolerance::Absolute(x) | Tolerance::Relative(x)) = t;
         if !x.is_finite() || x < 0.0 {
@@ -686,10 +677,7 @@ impl<'de> Visitor<'de> for AcceptSeed {
     }
     fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<Vec<String>, S::Error> {
         if self.number == Some(true) {
-            return Err(de::Error::custom(
-                "`accept` lists other spellings of a word answer; a number answer takes a \
-                 `tolerance` instead",
-            ));
+            return Err(de::Error::custom(NUMBER_WITH_ACCEPT));
         }
         let mut words = Vec::new();
         while let Some(word) = seq.next_element_seed(Spelling)? {

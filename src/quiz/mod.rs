@@ -47,6 +47,19 @@ pub const SCHEMA_DOC: &str = "docs/quiz.md";
 /// The most choices a question may have: a to f.
 pub const MAX_CHOICES: usize = 6;
 
+/// The letter of choice `i`: 0 is `a`.
+pub fn letter(i: usize) -> char {
+    (b'a' + i.min(25) as u8) as char
+}
+
+/// The letters of `n` choices, "a–d".
+pub fn letters(n: usize) -> String {
+    format!("a–{}", letter(n.saturating_sub(1)))
+}
+
+/// How numbers may be written in answers; named in every message about them.
+pub const NUMBER_FORMS: &str = "0.99999, 99.999%, 2/3 or 1e-3 (no thousands separators)";
+
 /// A kata's concept checks, in the order they are asked.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Quiz {
