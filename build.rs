@@ -32,7 +32,11 @@ fn embed(out: &str, mut files: Vec<(String, std::path::PathBuf)>) {
 fn main() {
     println!("cargo:rerun-if-changed=scenarios");
     println!("cargo:rerun-if-changed=quizzes");
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    // Read at run time, not with `env!` at the build script's compile time: a build
+    // script binary reused from another checkout's target directory (a copied
+    // `target/`, a worktree) would otherwise embed that checkout's files.
+    let manifest_dir = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let root = Path::new(&manifest_dir);
 
     // scenarios/<kata>/*.yaml: the kata is the folder.
     let mut scenarios = Vec::new();
