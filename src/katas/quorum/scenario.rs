@@ -246,7 +246,7 @@ pub fn validate(s: &QuorumScenario) -> Result<(), String> {
             if sweep.p.iter().any(|p| !(0.0..=1.0).contains(p)) {
                 return Err("sweep.p values must be between 0 and 1".into());
             }
-            if sweep.k.iter().any(|&k| k == 0) {
+            if sweep.k.contains(&0) {
                 return Err("sweep.k values must be at least 1 (k counts versions)".into());
             }
             Ok(())

@@ -81,7 +81,7 @@ impl Sweeper<'_, '_> {
     /// An exact (integer or boolean) answer.
     fn exact<T: Shown + PartialEq>(
         &mut self,
-        call: String,
+        call: impl FnOnce() -> String,
         got: Result<T, QuorumError>,
         want: T,
         why: impl FnOnce() -> String,
@@ -90,7 +90,8 @@ impl Sweeper<'_, '_> {
             self.out.push(violation(
                 Guarantee::QuorumMath,
                 format!(
-                    "{call} returned {}; the exact answer is {}{}.",
+                    "{} returned {}; the exact answer is {}{}.",
+                    call(),
                     got.shown(),
                     want.shown(),
                     why()
@@ -102,7 +103,7 @@ impl Sweeper<'_, '_> {
     /// A probability, to [`math::RELATIVE_TOLERANCE`].
     fn probability(
         &mut self,
-        call: String,
+        call: impl FnOnce() -> String,
         got: Result<f64, QuorumError>,
         want: f64,
         why: impl FnOnce() -> String,
@@ -121,7 +122,8 @@ impl Sweeper<'_, '_> {
         self.out.push(violation(
             Guarantee::QuorumMath,
             format!(
-                "{call} returned {}; the exact answer is {}{off}{}.",
+                "{} returned {}; the exact answer is {}{off}{}.",
+                call(),
                 got.shown(),
                 want.shown(),
                 why()
@@ -132,18 +134,19 @@ impl Sweeper<'_, '_> {
     /// An input the contract refuses with `expected`.
     fn refused<T: Shown>(
         &mut self,
-        call: String,
+        call: impl FnOnce() -> String,
         got: Result<T, QuorumError>,
         expected: QuorumError,
-        why: String,
+        why: &str,
     ) {
         if got.as_ref().err() != Some(&expected) {
             self.out.push(violation(
                 Guarantee::QuorumMath,
                 format!(
-                    "{call} returned {} where the error contract requires Err({expected:?}): \
+                    "{} returned {} where the error contract requires Err({expected:?}): \
                      {why} (the contract is on QuorumError; `cargo run -- kata show quorum` \
                      prints it).",
+                    call(),
                     got.shown()
                 ),
             ));
@@ -229,13 +232,18 @@ pub fn run(
                     s.calls += 1;
                     let got = guard.call(&OVERLAPS, || s.q.overlaps(n, w, r))?;
                     let want = math::overlap(n, w, r);
-                    s.exact(format!("overlaps(n={n}, w={w}, r={r})"), got, want, || {
-                        format!(
-                            " (R + W = {} is {}more than N = {n})",
-                            r + w,
-                            if want { "" } else { "not " }
-                        )
-                    });
+                    s.exact(
+                        || format!("overlaps(n={n}, w={w}, r={r})"),
+                        got,
+                        want,
+                        || {
+                            format!(
+                                " (R + W = {} is {}more than N = {n})",
+                                r + w,
+                                if want { "" } else { "not " }
+                            )
+                        },
+                    );
                 }
             }
         }
@@ -247,7 +255,7 @@ pub fn run(
                         guard.call(&TOLERATED_FAILURES, || s.q.tolerated_failures(n, w, r))?;
                     let (reads, writes) = math::tolerated(n, w, r);
                     s.exact(
-                        format!("tolerated_failures(n={n}, w={w}, r={r})"),
+                        || format!("tolerated_failures(n={n}, w={w}, r={r})"),
                         got,
                         Tolerance { reads, writes },
                         || " (reads need R of N nodes up, writes W of N)".into(),
@@ -267,7 +275,7 @@ pub fn run(
                     let got =
                         guard.call(&SMALLEST_OVERLAPPING_R, || s.q.smallest_overlapping_r(n, w))?;
                     s.exact(
-                        format!("smallest_overlapping_r(n={n}, w={w})"),
+                        || format!("smallest_overlapping_r(n={n}, w={w})"),
                         got,
                         math::smallest_r(n, w),
                         || format!(" (the smallest R with R + {w} > {n})"),
@@ -287,7 +295,7 @@ pub fn run(
                         s.calls += 1;
                         let got = guard.call(&AVAILABILITY, || s.q.availability(n, k, p))?;
                         s.probability(
-                            format!("availability(n={n}, k={k}, p={p:?})"),
+                            || format!("availability(n={n}, k={k}, p={p:?})"),
                             got,
                             math::availability(n, k, p),
                             || {
@@ -308,7 +316,7 @@ pub fn run(
                         s.q.stale_read_probability(n, w, r)
                     })?;
                     s.probability(
-                        format!("stale_read_probability(n={n}, w={w}, r={r})"),
+                        || format!("stale_read_probability(n={n}, w={w}, r={r})"),
                         got,
                         math::stale_read(n, w, r),
                         || format!(" (C(N−W, R) / C(N, R) = C({}, {r}) / C({n}, {r}))", n - w),
@@ -324,7 +332,7 @@ pub fn run(
                         s.calls += 1;
                         let got = guard.call(&K_STALENESS, || s.q.k_staleness(n, w, r, k))?;
                         s.probability(
-                            format!("k_staleness(n={n}, w={w}, r={r}, k={k})"),
+                            || format!("k_staleness(n={n}, w={w}, r={r}, k={k})"),
                             got,
                             math::k_staleness(n, w, r, k),
                             || {
@@ -401,36 +409,32 @@ fn invalid(max_n: u32, s: &mut Sweeper) -> Result<(), LearnerFault> {
                 s.calls += 5;
                 let got = guard.call(&OVERLAPS, || s.q.overlaps(n, w, r))?;
                 s.refused(
-                    format!("overlaps(n={n}, w={w}, r={r})"),
+                    || format!("overlaps(n={n}, w={w}, r={r})"),
                     got,
                     expected.clone(),
-                    why.clone(),
+                    &why,
                 );
                 let got = guard.call(&TOLERATED_FAILURES, || s.q.tolerated_failures(n, w, r))?;
                 s.refused(
-                    format!("tolerated_failures(n={n}, w={w}, r={r})"),
+                    || format!("tolerated_failures(n={n}, w={w}, r={r})"),
                     got,
                     expected.clone(),
-                    why.clone(),
+                    &why,
                 );
                 let got = guard.call(&STALE_READ_PROBABILITY, || {
                     s.q.stale_read_probability(n, w, r)
                 })?;
                 s.refused(
-                    format!("stale_read_probability(n={n}, w={w}, r={r})"),
+                    || format!("stale_read_probability(n={n}, w={w}, r={r})"),
                     got,
                     expected.clone(),
-                    why.clone(),
+                    &why,
                 );
-                for k in [2, 0] {
+                let before_k = format!("{why}; the configuration is checked before k");
+                for (k, why) in [(2, &why), (0, &before_k)] {
                     let got = guard.call(&K_STALENESS, || s.q.k_staleness(n, w, r, k))?;
-                    let why = if k == 0 {
-                        format!("{why}; the configuration is checked before k")
-                    } else {
-                        why.clone()
-                    };
                     s.refused(
-                        format!("k_staleness(n={n}, w={w}, r={r}, k={k})"),
+                        || format!("k_staleness(n={n}, w={w}, r={r}, k={k})"),
                         got,
                         expected.clone(),
                         why,
@@ -444,10 +448,10 @@ fn invalid(max_n: u32, s: &mut Sweeper) -> Result<(), LearnerFault> {
                     guard.call(&SMALLEST_OVERLAPPING_R, || s.q.smallest_overlapping_r(n, w))?;
                 let why = reason(n, Some(w), None, &expected, "");
                 s.refused(
-                    format!("smallest_overlapping_r(n={n}, w={w})"),
+                    || format!("smallest_overlapping_r(n={n}, w={w})"),
                     got,
                     expected,
-                    why,
+                    &why,
                 );
             }
         }
@@ -460,10 +464,10 @@ fn invalid(max_n: u32, s: &mut Sweeper) -> Result<(), LearnerFault> {
                 let guard = s.guard;
                 let got = guard.call(&K_STALENESS, || s.q.k_staleness(n, w, r, 0))?;
                 s.refused(
-                    format!("k_staleness(n={n}, w={w}, r={r}, k=0)"),
+                    || format!("k_staleness(n={n}, w={w}, r={r}, k=0)"),
                     got,
                     QuorumError::OutOfRange,
-                    "k = 0: k counts versions and must be at least 1".into(),
+                    "k = 0: k counts versions and must be at least 1",
                 );
             }
         }
@@ -498,10 +502,10 @@ fn invalid(max_n: u32, s: &mut Sweeper) -> Result<(), LearnerFault> {
                 let guard = s.guard;
                 let got = guard.call(&AVAILABILITY, || s.q.availability(n, k, p))?;
                 s.refused(
-                    format!("availability(n={n}, k={k}, p={p:?})"),
+                    || format!("availability(n={n}, k={k}, p={p:?})"),
                     got,
                     expected,
-                    why,
+                    &why,
                 );
             }
         }
@@ -512,32 +516,33 @@ fn invalid(max_n: u32, s: &mut Sweeper) -> Result<(), LearnerFault> {
 /// The numbers of the source material, checked one by one.
 fn check_values(s: &mut Sweeper) -> Result<(), LearnerFault> {
     let guard = s.guard;
-    let cases: [(&str, u32, u32, u32, Option<u32>, f64, &str); 4] = [
-        ("stale_read_probability", 3, 1, 1, None, 2.0 / 3.0, " = 2/3"),
-        ("k_staleness", 3, 1, 1, Some(2), 5.0 / 9.0, " = 5/9"),
-        ("k_staleness", 3, 1, 1, Some(3), 19.0 / 27.0, " = 19/27"),
-        ("stale_read_probability", 3, 2, 1, None, 1.0 / 3.0, " = 1/3"),
+    // (n, w, r, k for k_staleness or none for stale_read_probability, exact, why)
+    let cases = [
+        (3, 1, 1, None, 2.0 / 3.0, " = 2/3"),
+        (3, 1, 1, Some(2), 5.0 / 9.0, " = 5/9"),
+        (3, 1, 1, Some(3), 19.0 / 27.0, " = 19/27"),
+        (3, 2, 1, None, 1.0 / 3.0, " = 1/3"),
     ];
-    for (name, n, w, r, k, want, note) in cases {
+    for (n, w, r, k, want, note) in cases {
         s.calls += 1;
         let (call, got) = match k {
             None => (
-                format!("{name}(n={n}, w={w}, r={r})"),
+                format!("stale_read_probability(n={n}, w={w}, r={r})"),
                 guard.call(&STALE_READ_PROBABILITY, || {
                     s.q.stale_read_probability(n, w, r)
                 })?,
             ),
             Some(k) => (
-                format!("{name}(n={n}, w={w}, r={r}, k={k})"),
+                format!("k_staleness(n={n}, w={w}, r={r}, k={k})"),
                 guard.call(&K_STALENESS, || s.q.k_staleness(n, w, r, k))?,
             ),
         };
-        s.probability(call, got, want, || note.into());
+        s.probability(|| call, got, want, || note.into());
     }
     s.calls += 1;
     let got = guard.call(&AVAILABILITY, || s.q.availability(5, 3, 0.99))?;
     s.probability(
-        "availability(n=5, k=3, p=0.99)".into(),
+        || "availability(n=5, k=3, p=0.99)".into(),
         got,
         math::availability(5, 3, 0.99),
         || " — 99.999%, not the 99.9% the source notes claim".into(),
@@ -546,7 +551,7 @@ fn check_values(s: &mut Sweeper) -> Result<(), LearnerFault> {
         s.calls += 1;
         let got = guard.call(&OVERLAPS, || s.q.overlaps(n, w, r))?;
         s.exact(
-            format!("overlaps(n={n}, w={w}, r={r})"),
+            || format!("overlaps(n={n}, w={w}, r={r})"),
             got,
             math::overlap(n, w, r),
             String::new,
