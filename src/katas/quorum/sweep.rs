@@ -689,6 +689,8 @@ mod tests {
         LastWins,
         /// resolve repairs only the responders that had the key.
         ForgetsNothing,
+        /// k = 0 is answered with a number, by both functions that take a k.
+        KZero,
     }
 
     impl Learner {
@@ -720,6 +722,9 @@ mod tests {
             Ok(math::smallest_r(n, w))
         }
         fn availability(&self, n: u32, k: u32, p: f64) -> Result<f64, QuorumError> {
+            if k == 0 && n > 0 && self.flaw == Some(Flaw::KZero) && (0.0..=1.0).contains(&p) {
+                return Ok(1.0);
+            }
             self.refuse(math::availability_error(n, k, p))?;
             if self.flaw == Some(Flaw::Complement) {
                 let below: f64 = (0..k)
@@ -738,6 +743,10 @@ mod tests {
             Ok(math::stale_read(n, w, r))
         }
         fn k_staleness(&self, n: u32, w: u32, r: u32, k: u32) -> Result<f64, QuorumError> {
+            if k == 0 && self.flaw == Some(Flaw::KZero) {
+                self.refuse(math::config_error(n, Some(w), Some(r)))?;
+                return Ok(0.0);
+            }
             self.refuse(math::k_staleness_error(n, w, r, k))?;
             if self.flaw == Some(Flaw::PowiCast) {
                 return Ok(1.0 - math::stale_read(n, w, r).powi(k as i32));
@@ -838,6 +847,23 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("an empty quorum is checked before"), "{text}");
+    }
+
+    #[test]
+    fn k_zero_is_refused_by_both_functions() {
+        let v = fails_only(Flaw::KZero, &[Function::InvalidParameters]);
+        for function in ["availability", "k_staleness"] {
+            let text = &v
+                .iter()
+                .find(|v| v.explanation.starts_with(function))
+                .unwrap_or_else(|| panic!("{function} with k = 0"))
+                .explanation;
+            assert!(text.contains("k=0"), "{text}");
+            assert!(
+                text.contains("where the error contract requires Err(OutOfRange)"),
+                "{text}"
+            );
+        }
     }
 
     #[test]
