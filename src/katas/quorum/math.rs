@@ -118,9 +118,13 @@ pub const RELATIVE_TOLERANCE: f64 = 1e-9;
 
 /// Whether `got` equals the exact `want` to [`RELATIVE_TOLERANCE`]. An exact 0 must be
 /// answered with 0: every sound method gives exactly 0 there (a factor C(N−W, R) = 0,
-/// or p = 0).
+/// or p = 0). Below f64's normal range (2.2e-308) numbers keep fewer digits than the
+/// tolerance asks, so there any two answers that are both that small are equal — a
+/// sweep over a scenario file's own tiny p cannot fail a sound method on rounding.
 pub fn close(got: f64, want: f64) -> bool {
-    got.is_finite() && (got - want).abs() <= RELATIVE_TOLERANCE * want.abs()
+    got.is_finite()
+        && ((got - want).abs() <= RELATIVE_TOLERANCE * want.abs()
+            || (got.abs() < f64::MIN_POSITIVE && want.abs() < f64::MIN_POSITIVE))
 }
 
 /// `x` with 12 significant digits — fixed notation from 1e-4 to 1e6, scientific
@@ -366,6 +370,8 @@ mod tests {
         assert_eq!(availability(50, 50, 1.0), 1.0);
         assert_eq!(stale_read(5, 3, 3), 0.0);
         assert!(close(0.0, 0.0) && !close(1e-300, 0.0) && !close(f64::NAN, 0.5));
+        // Below the normal range, f64 itself has fewer digits than the tolerance.
+        assert!(close(0.0, 1e-310) && close(3e-320, 1e-310) && !close(0.0, 3e-308));
     }
 
     #[test]
