@@ -113,7 +113,7 @@ impl Sweeper<'_, '_> {
         }
         let off = match got {
             Ok(g) if g.is_finite() && want != 0.0 => format!(
-                " — {:.1e} off relative to it, where {:.0e} is allowed",
+                " — a relative error of {:.1e}, where {:.0e} is allowed",
                 ((g - want) / want).abs(),
                 math::RELATIVE_TOLERANCE
             ),
@@ -294,14 +294,19 @@ pub fn run(
                     for &p in &sweep.p {
                         s.calls += 1;
                         let got = guard.call(&AVAILABILITY, || s.q.availability(n, k, p))?;
+                        let want = math::availability(n, k, p);
                         s.probability(
                             || format!("availability(n={n}, k={k}, p={p:?})"),
                             got,
-                            math::availability(n, k, p),
+                            want,
                             || {
-                                " (the sum over i = k..n of C(n, i)·pⁱ·(1−p)ⁿ⁻ⁱ; sum the terms \
-                                 themselves: 1 minus the others loses a tiny answer to rounding)"
-                                    .into()
+                                let tiny = if want < 1e-6 {
+                                    "; sum these terms themselves: 1 minus the others loses \
+                                     an answer this small to rounding"
+                                } else {
+                                    ""
+                                };
+                                format!(" (the sum over i = k..n of C(n, i)·pⁱ·(1−p)ⁿ⁻ⁱ{tiny})")
                             },
                         );
                     }
