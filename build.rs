@@ -11,8 +11,7 @@ fn is_yaml(path: &Path) -> bool {
 }
 
 /// Writes `OUT_DIR/<out>`: a static list of `(kata, path relative to the crate, text)`.
-fn embed(out: &str, mut files: Vec<(String, std::path::PathBuf)>) {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+fn embed(root: &Path, out: &str, mut files: Vec<(String, std::path::PathBuf)>) {
     files.sort();
     let mut code = String::from("pub static EMBEDDED: &[(&str, &str, &str)] = &[\n");
     for (kata, path) in &files {
@@ -51,7 +50,7 @@ fn main() {
             }
         }
     }
-    embed("embedded_scenarios.rs", scenarios);
+    embed(root, "embedded_scenarios.rs", scenarios);
 
     // quizzes/<kata>.yaml: the kata is the file's stem.
     let mut quizzes = Vec::new();
@@ -64,5 +63,5 @@ fn main() {
             quizzes.push((kata, path));
         }
     }
-    embed("embedded_quizzes.rs", quizzes);
+    embed(root, "embedded_quizzes.rs", quizzes);
 }
