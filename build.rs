@@ -11,8 +11,7 @@ fn is_yaml(path: &Path) -> bool {
 }
 
 /// Writes `OUT_DIR/<out>`: a static list of `(kata, path relative to the crate, text)`.
-fn embed(out: &str, mut files: Vec<(String, std::path::PathBuf)>) {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+fn embed(root: &Path, out: &str, mut files: Vec<(String, std::path::PathBuf)>) {
     files.sort();
     let mut code = String::from("pub static EMBEDDED: &[(&str, &str, &str)] = &[\n");
     for (kata, path) in &files {
@@ -32,7 +31,11 @@ fn embed(out: &str, mut files: Vec<(String, std::path::PathBuf)>) {
 fn main() {
     println!("cargo:rerun-if-changed=scenarios");
     println!("cargo:rerun-if-changed=quizzes");
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    // Read at run time, not with `env!` at the build script's compile time: a build
+    // script binary reused from another checkout's target directory (a copied
+    // `target/`, a worktree) would otherwise embed that checkout's files.
+    let manifest_dir = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let root = Path::new(&manifest_dir);
 
     // scenarios/<kata>/*.yaml: the kata is the folder.
     let mut scenarios = Vec::new();
@@ -47,7 +50,7 @@ fn main() {
             }
         }
     }
-    embed("embedded_scenarios.rs", scenarios);
+    embed(root, "embedded_scenarios.rs", scenarios);
 
     // quizzes/<kata>.yaml: the kata is the file's stem.
     let mut quizzes = Vec::new();
@@ -60,5 +63,5 @@ fn main() {
             quizzes.push((kata, path));
         }
     }
-    embed("embedded_quizzes.rs", quizzes);
+    embed(root, "embedded_quizzes.rs", quizzes);
 }

@@ -16,14 +16,16 @@
 //!   quorum of R chosen uniformly misses a write that reached exactly W of N nodes with
 //!   probability C(N−W, R) / C(N, R); it returns one of the last k versions with
 //!   probability 1 − pᵏ.
-//! * Invalid configurations — N = 0, W or R = 0, W > N, R > N, p outside [0, 1], k
-//!   outside 1..=n — are `Err(QuorumError::…)`, never a number and never a panic.
+//! * Invalid input is `Err(QuorumError::…)`, never a number and never a panic — and
+//!   *which* error, checked in which order, is fixed by the error contract on
+//!   `QuorumError` (`cargo run -- kata show quorum` prints it). Note its two k's:
+//!   `availability`'s k counts nodes, `k_staleness`'s k counts versions.
 //!
 //! ## Part 2: the read coordinator
 //!
-//! `resolve` gets the R responses in the order they arrived. Return the newest version,
-//! and name every responder that answered with something older (or nothing) for
-//! **read repair**, so replicas converge.
+//! `resolve` gets the R responses in the order they arrived — which can be any order.
+//! Return the newest version, and name every responder that answered with something
+//! older (or nothing) for **read repair**, so replicas converge.
 //!
 //! Grade with `cargo run -- grade quorum`; stuck? `cargo run -- hint quorum`.
 
@@ -57,7 +59,7 @@ impl Quorum for Quorums {
     }
 
     fn availability(&self, n: u32, k: u32, p: f64) -> Result<f64, QuorumError> {
-        // TODO: the binomial sum, without overflowing a factorial.
+        // TODO: the binomial sum, without overflowing a factorial. k counts nodes.
         todo!()
     }
 
@@ -67,7 +69,7 @@ impl Quorum for Quorums {
     }
 
     fn k_staleness(&self, n: u32, w: u32, r: u32, k: u32) -> Result<f64, QuorumError> {
-        // TODO: 1 − pᵏ.
+        // TODO: 1 − pᵏ. k counts versions: any k ≥ 1, k > n too.
         todo!()
     }
 

@@ -2,7 +2,7 @@
 //!
 //! The math is exact: binomial coefficients as a running product in u128 (C(50, 25) is
 //! about 1.3·10¹⁴; 50! would overflow any integer type), and every function validates
-//! its parameters first. The coordinator compares versions instead of trusting arrival
+//! its parameters first, in the order of the error contract on `QuorumError`. The coordinator compares versions instead of trusting arrival
 //! order, and repairs every responder that is behind.
 
 use replication_katas::katas::quorum::prelude::*;
@@ -15,6 +15,7 @@ impl Quorums {
     }
 }
 
+/// Steps 1–3 of the error contract: N, then an empty quorum, then one larger than N.
 fn check(n: u32, w: u32, r: u32) -> Result<(), QuorumError> {
     if n == 0 {
         Err(QuorumError::NoNodes)
@@ -59,9 +60,12 @@ impl Quorum for Quorums {
         if n == 0 {
             return Err(QuorumError::NoNodes);
         }
+        // k counts nodes; `contains` is false for NaN.
         if k == 0 || k > n || !(0.0..=1.0).contains(&p) {
             return Err(QuorumError::OutOfRange);
         }
+        // The terms themselves, never 1 minus the others: at n = 50, p = 0.001 the
+        // answer is about 1e-150, which a complement would round to 0.
         let sum: f64 = (k..=n)
             .map(|i| choose(n, i) as f64 * p.powi(i as i32) * (1.0 - p).powi((n - i) as i32))
             .sum();
@@ -75,7 +79,12 @@ impl Quorum for Quorums {
 
     fn k_staleness(&self, n: u32, w: u32, r: u32, k: u32) -> Result<f64, QuorumError> {
         let p = self.stale_read_probability(n, w, r)?;
-        Ok(1.0 - p.powi(k as i32))
+        // k counts versions: any k ≥ 1, k > n too. powf, because `k as i32` is negative
+        // above i32::MAX.
+        if k == 0 {
+            return Err(QuorumError::OutOfRange);
+        }
+        Ok(1.0 - p.powf(f64::from(k)))
     }
 
     fn resolve(&mut self, responses: &[Response]) -> Resolution {

@@ -16,7 +16,8 @@ pub enum Flaw {
     /// `no-read-repair`: returns the newest version but never repairs, so stale
     /// replicas stay stale.
     NoReadRepair,
-    /// `accept-invalid`: computes numbers for any input, W > N included.
+    /// `accept-invalid`: computes numbers for any input, W > N and k = 0 included,
+    /// where the error contract requires an error.
     AcceptInvalid,
 }
 
@@ -42,7 +43,7 @@ impl Quorum for Naive {
     fn overlaps(&self, n: u32, w: u32, r: u32) -> Result<bool, QuorumError> {
         match self.flaw {
             Flaw::OverlapOffByOne => self.exact.overlaps(n, w, r).map(|_| r + w >= n),
-            Flaw::AcceptInvalid => Ok(r + w > n),
+            Flaw::AcceptInvalid => Ok(r.saturating_add(w) > n),
             _ => self.exact.overlaps(n, w, r),
         }
     }

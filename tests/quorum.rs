@@ -5,28 +5,31 @@ mod common;
 
 use common::{curated_failures, each, grade_json, sh};
 
-const SWEEPS: [&str; 8] = [
+const SWEEPS: [&str; 9] = [
     "availability-sweep",
     "invalid-parameters",
     "k-staleness-sweep",
     "overlap-sweep",
+    "resolve-sweep",
     "smallest-r-sweep",
     "source-numbers",
     "staleness-sweep",
     "tolerance-sweep",
 ];
 
+/// The default grade (curated scenarios and 2,000 random ones) on 20 seeds.
 #[test]
 fn instructor_solution_passes_everything() {
-    for seed in ["7", "2024"] {
-        let json = grade_json("quorum", "instructor", seed, "500");
+    for seed in 1..=20 {
+        let seed = seed.to_string();
+        let json = grade_json("quorum", "instructor", &seed, "2000");
         assert_eq!(
             json["verdict"],
             "pass",
             "seed {seed}: {:#?}",
             curated_failures(&json)
         );
-        assert_eq!(json["stats"]["scenarios"], 512);
+        assert_eq!(json["stats"]["scenarios"], 2013);
     }
 }
 
@@ -46,6 +49,18 @@ fn off_by_one_overlap_fails_the_overlap_math() {
         "{text}"
     );
     assert!(text.contains("not more than N"), "{text}");
+    // The sweeps reach N = 50: every N ≤ 12 has N − 1 pairs with R + W = N (66 in
+    // all), and the boundary N up to 50 add theirs.
+    let sweep = json["scenarios"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "overlap-sweep")
+        .unwrap();
+    assert!(
+        sweep["metrics"]["wrong_answers"].as_u64().unwrap() > 66,
+        "{sweep:#}"
+    );
 }
 
 #[test]
@@ -54,7 +69,10 @@ fn first_response_wins_breaks_quorum_intersection() {
         let json = grade_json("quorum", "first-response-wins", seed, "0");
         assert_eq!(
             curated_failures(&json),
-            each(&["node-failures", "stale-nodes"], "quorum-intersection")
+            each(
+                &["node-failures", "resolve-sweep", "stale-nodes"],
+                "quorum-intersection"
+            )
         );
     }
 }
@@ -65,7 +83,12 @@ fn no_read_repair_never_converges() {
     assert_eq!(
         curated_failures(&json),
         each(
-            &["node-failures", "partial-write", "stale-nodes"],
+            &[
+                "node-failures",
+                "partial-write",
+                "resolve-sweep",
+                "stale-nodes"
+            ],
             "convergence"
         )
     );
@@ -79,7 +102,29 @@ fn accepting_invalid_parameters_is_caught() {
         each(&["invalid-parameters"], "exact-quorum-math")
     );
     let text = json["counterexample"]["explanation"].as_str().unwrap();
-    assert!(text.contains("instead of an error"), "{text}");
+    assert!(
+        text.contains("returned false where the error contract requires Err(NoNodes)"),
+        "{text}"
+    );
+}
+
+/// Every read of a curated simulation reaches the coordinator stalest first, newest
+/// first and shuffled.
+#[test]
+fn curated_simulations_deliver_every_read_in_several_orders() {
+    let out = sh(
+        "replay quorum --scenario node-failures --seed 7 --solution first-response-wins \
+                  --color never",
+    );
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    // 7 reads, each delivered in 3 orders; the stalest-first delivery is the one a
+    // first-answer-wins coordinator gets wrong.
+    assert!(out.stdout.contains("· reads 21 ·"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("violated: answers stalest first"),
+        "{}",
+        out.stdout
+    );
 }
 
 #[test]
@@ -110,11 +155,23 @@ fn exhaustive_means_the_full_parameter_sweep() {
     let out = sh("grade quorum --solution --exhaustive --format json");
     assert_eq!(out.code, 0, "{}", out.stdout);
     let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
-    assert_eq!(json["stats"]["schedules"], 8);
+    assert_eq!(json["stats"]["schedules"], 9);
     assert!(
-        json["stats"]["events"].as_u64().unwrap() > 20_000,
+        json["stats"]["events"].as_u64().unwrap() > 50_000,
         "every call counts"
     );
-    let out = sh("grade quorum --solution overlap-off-by-one --exhaustive --format json");
-    assert_eq!(out.code, 1);
+    // The coordinator is in the scope too: every naive strategy fails it.
+    for (naive, guarantee) in [
+        ("overlap-off-by-one", "exact-quorum-math"),
+        ("first-response-wins", "quorum-intersection"),
+        ("no-read-repair", "convergence"),
+        ("accept-invalid", "exact-quorum-math"),
+    ] {
+        let out = sh(&format!(
+            "grade quorum --solution {naive} --exhaustive --format json"
+        ));
+        assert_eq!(out.code, 1, "{naive}");
+        let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+        assert_eq!(json["counterexample"]["guarantee"], guarantee, "{naive}");
+    }
 }

@@ -4,16 +4,43 @@
 pub use crate::model::Node;
 use std::fmt;
 
-/// A quorum configuration the learner's functions must reject.
+/// The error contract of the quorum functions, stated once. `QuorumError`'s
+/// documentation is this text, `kata show quorum` prints it, and the skeleton, the
+/// hints and the grader's messages point here; the grader checks it with
+/// `math::config_error`, `math::availability_error` and `math::k_staleness_error`.
+/// A macro, not a `const`, so that `#[doc = …]` and `concat!`
+/// can both use it.
+macro_rules! error_contract {
+    () => {
+        "Invalid input is an error, never a number and never a panic. The checks run in
+this order, and the first that applies is returned:
+
+1. N = 0 → `NoNodes`
+2. W = 0 or R = 0 → `EmptyQuorum`
+3. W > N or R > N → `QuorumLargerThanCluster`
+4. `OutOfRange`: p outside [0, 1] or NaN; `availability`'s k outside 1..=n (there
+   k counts nodes); `k_staleness`'s k = 0 (there k counts versions: every k ≥ 1 is
+   valid, k > N included, and gives 1 − pᵏ).
+
+A function without a W or an R skips those checks for it: `availability` has
+neither, `smallest_overlapping_r` has no R."
+    };
+}
+pub(crate) use error_contract;
+
+/// Why the learner's quorum function refuses its input.
+///
+#[doc = error_contract!()]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum QuorumError {
-    /// N = 0: no nodes.
+    /// N = 0: no nodes (step 1 of the contract above).
     NoNodes,
-    /// W or R is 0: a quorum of nobody.
+    /// W or R is 0: a quorum of nobody (step 2).
     EmptyQuorum,
-    /// W or R is larger than N.
+    /// W or R is larger than N (step 3).
     QuorumLargerThanCluster,
-    /// A probability outside [0, 1], or k outside 1..=n.
+    /// A p or a k outside its range (step 4, last). The two k differ:
+    /// `availability`'s counts nodes (1..=n), `k_staleness`'s counts versions (≥ 1).
     OutOfRange,
 }
 
@@ -77,14 +104,15 @@ pub trait Quorum {
     fn smallest_overlapping_r(&self, n: u32, w: u32) -> Result<u32, QuorumError>;
 
     /// The probability that at least `k` of `n` independent nodes are up, each up
-    /// with probability `p`.
+    /// with probability `p`. Here `k` counts nodes: 1..=n (see [`QuorumError`]).
     fn availability(&self, n: u32, k: u32, p: f64) -> Result<f64, QuorumError>;
 
     /// The probability that a read quorum of R nodes, chosen uniformly at random,
     /// misses a write that reached exactly W of the N nodes.
     fn stale_read_probability(&self, n: u32, w: u32, r: u32) -> Result<f64, QuorumError>;
 
-    /// The probability that a read returns one of the last `k` versions.
+    /// The probability that a read returns one of the last `k` versions. Here `k`
+    /// counts versions: any k ≥ 1 is valid, k > N included (see [`QuorumError`]).
     fn k_staleness(&self, n: u32, w: u32, r: u32, k: u32) -> Result<f64, QuorumError>;
 
     /// Coordinate a read: given the responses of R replicas (in the order they

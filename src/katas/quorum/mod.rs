@@ -43,7 +43,10 @@ pub struct QuorumKata;
 
 registry_entry!(QuorumKata, dyn Quorum);
 
-/// The full parameter sweep: every function over N ≤ 20 (availability over N ≤ 50).
+/// The bounded-exhaustive scope: every function over every N ≤ 20 with every W, R and
+/// k (availability and the smallest R over every N ≤ 50), then the boundary N up to
+/// 50; every invalid input; and the coordinator on every sequence of up to 4 answers
+/// with versions from nothing, v1, …, v4, in every order.
 fn exhaustive() -> Vec<QuorumScenario> {
     use scenario::Function::*;
     [
@@ -53,21 +56,27 @@ fn exhaustive() -> Vec<QuorumScenario> {
         (Availability, 50),
         (StaleReadProbability, 20),
         (KStaleness, 20),
-        (InvalidParameters, 8),
+        (InvalidParameters, 50),
         (CheckValues, 1),
+        (Resolve, 4),
     ]
     .into_iter()
     .enumerate()
-    .map(|(i, (function, max_n))| QuorumScenario {
+    .map(|(i, (function, every))| QuorumScenario {
         schema: crate::scenario::SCHEMA_VERSION,
         kata: "quorum".into(),
         name: format!("exhaustive-{i}"),
-        description: "the full parameter sweep".into(),
+        description: "the bounded-exhaustive scope".into(),
         sweep: Some(Sweep {
             function,
-            max_n,
-            p: vec![0.0, 0.1, 0.5, 0.9, 0.95, 0.99, 0.999, 0.9999, 1.0],
+            max_n: if function == Resolve { 4 } else { 50 },
+            exhaustive_up_to: every,
+            p: scenario::default_ps()
+                .into_iter()
+                .chain([0.95, 0.9999])
+                .collect(),
             k: vec![1, 2, 3, 4, 5, 10],
+            versions: 4,
         }),
         simulation: None,
     })

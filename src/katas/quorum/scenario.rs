@@ -32,37 +32,61 @@ pub enum Function {
     Availability,
     StaleReadProbability,
     KStaleness,
-    /// Every function, on every invalid configuration: each must be an error.
+    /// Every function, on every invalid configuration: each must be the error the
+    /// contract on `QuorumError` names.
     InvalidParameters,
     /// The specific numbers of the source material (N=3, R=W=1 → 2/3; …).
     CheckValues,
+    /// The read coordinator, `resolve`, on every sequence of 1 to `max_n` responses
+    /// (distinct nodes, in every order) with versions from nothing, v1, …, v`versions`.
+    Resolve,
 }
 
 #[derive(Clone, Debug, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Sweep {
     pub function: Function,
-    /// Every N from 1 to `max_n`, with every W and R.
+    /// The largest N. For `resolve`, the most responders (at most 5).
     #[serde(default = "default_max_n")]
     pub max_n: u32,
+    /// Every N up to this one is swept with every W, R and k; the N above it, up to
+    /// `max_n`, are the boundaries of [`math::boundary_ns`](super::math::boundary_ns)
+    /// with W, R and k at their boundaries (1, 2, N/2, N/2 + 1, N − 1, N, and R + W =
+    /// N − 1, N, N + 1).
+    #[serde(default = "default_exhaustive_up_to")]
+    pub exhaustive_up_to: u32,
     /// Per-node availabilities for `availability`.
     #[serde(default = "default_ps")]
     pub p: Vec<f64>,
-    /// Versions for `k_staleness`.
+    /// Versions for `k_staleness`, besides the boundaries every N gets (1, N/2,
+    /// N/2 + 1, N, N + 1, 1000 and `u32::MAX`: k counts versions, not nodes).
     #[serde(default = "default_ks")]
     pub k: Vec<u32>,
+    /// For `resolve`: versions v1 to v`versions` (and nothing) in the responses.
+    #[serde(default = "default_versions")]
+    pub versions: u32,
 }
 
 fn default_max_n() -> u32 {
+    50
+}
+
+fn default_exhaustive_up_to() -> u32 {
     12
 }
 
-fn default_ps() -> Vec<f64> {
-    vec![0.0, 0.5, 0.9, 0.99, 0.999, 1.0]
+/// Small and large p, and both ends exactly: availability spans from 1e-150
+/// (N = 50, p = 0.001) to 1 − 1e-300 (p = 0.999999).
+pub fn default_ps() -> Vec<f64> {
+    vec![0.0, 0.001, 0.01, 0.1, 0.5, 0.9, 0.99, 0.999, 0.999_999, 1.0]
 }
 
 fn default_ks() -> Vec<u32> {
     vec![1, 2, 3, 5]
+}
+
+fn default_versions() -> u32 {
+    3
 }
 
 /// A leaderless cluster: N home nodes replicate every key; writes go to all of them
@@ -88,20 +112,63 @@ pub struct Simulation {
     #[serde(default)]
     pub faults: Vec<NodeFault>,
     pub ops: Vec<QuorumOp>,
-    /// The order in which a read's answers reach the coordinator.
-    #[serde(default)]
-    pub arrival: Arrival,
+    /// The orders in which a read's answers reach the coordinator: one order or a
+    /// list. Each read is handed to the coordinator once per order in the list, with
+    /// the same answers — as if that many clients read the key at the same instant —
+    /// so a coordinator is judged on every order, not on the one the network happened
+    /// to deliver.
+    #[serde(default = "default_arrival", deserialize_with = "one_or_many")]
+    pub arrival: Vec<Arrival>,
 }
 
-/// Answer order. The grader is adversarial by default: the stalest answers arrive
-/// first, so a coordinator that trusts arrival order is caught every time.
-#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+/// Answer order. Adversarial orders catch a coordinator that trusts position: the
+/// stalest first catches "the first answer wins", the newest first catches "the last
+/// answer wins", and shuffles catch the rest.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum Arrival {
-    #[default]
+    /// Oldest version first (nothing before v1); ties in the order the nodes were asked.
     StalestFirst,
-    /// Shuffled by the scenario's seed.
+    /// Newest version first; ties in the order the nodes were asked.
+    NewestFirst,
+    /// Shuffled by the scenario's seed (a new permutation for every read).
     Random,
+}
+
+impl Arrival {
+    /// How the trace names the order.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Arrival::StalestFirst => "stalest first",
+            Arrival::NewestFirst => "newest first",
+            Arrival::Random => "shuffled",
+        }
+    }
+}
+
+/// Every read in the three orders: stalest first, newest first, shuffled.
+pub fn default_arrival() -> Vec<Arrival> {
+    vec![Arrival::StalestFirst, Arrival::NewestFirst, Arrival::Random]
+}
+
+/// `arrival: random` or `arrival: [stalest_first, random]`; an unknown order is named
+/// with the ones that exist.
+fn one_or_many<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Arrival>, D::Error> {
+    use serde::de::{self, IntoDeserializer, SeqAccess, Visitor};
+    struct OneOrMany;
+    impl<'de> Visitor<'de> for OneOrMany {
+        type Value = Vec<Arrival>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("an arrival order (stalest_first, newest_first, random) or a list of them")
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Vec<Arrival>, E> {
+            Arrival::deserialize(v.into_deserializer()).map(|a| vec![a])
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Vec<Arrival>, A::Error> {
+            Vec::deserialize(de::value::SeqAccessDeserializer::new(seq))
+        }
+    }
+    d.deserialize_any(OneOrMany)
 }
 
 fn default_fallbacks() -> u32 {
@@ -159,14 +226,28 @@ impl KataScenario for QuorumScenario {
 pub fn validate(s: &QuorumScenario) -> Result<(), String> {
     match (&s.sweep, &s.simulation) {
         (Some(sweep), None) => {
+            if sweep.function == Function::Resolve {
+                if sweep.max_n == 0 || sweep.max_n > 5 {
+                    return Err(
+                        "a resolve sweep's max_n (the most responders) must be between 1 and 5"
+                            .into(),
+                    );
+                }
+                if sweep.versions == 0 || sweep.versions > 4 {
+                    return Err("sweep.versions must be between 1 and 4".into());
+                }
+            }
             if sweep.max_n == 0 || sweep.max_n > 50 {
                 return Err("sweep.max_n must be between 1 and 50".into());
+            }
+            if sweep.exhaustive_up_to > 50 {
+                return Err("sweep.exhaustive_up_to must be at most 50".into());
             }
             if sweep.p.iter().any(|p| !(0.0..=1.0).contains(p)) {
                 return Err("sweep.p values must be between 0 and 1".into());
             }
-            if sweep.k.iter().any(|&k| k == 0 || k > 100) {
-                return Err("sweep.k values must be between 1 and 100".into());
+            if sweep.k.contains(&0) {
+                return Err("sweep.k values must be at least 1 (k counts versions)".into());
             }
             Ok(())
         }
@@ -178,6 +259,9 @@ pub fn validate(s: &QuorumScenario) -> Result<(), String> {
                 return Err("simulation: at most 32 home and 32 fallback nodes".into());
             }
             crate::scenario::unique("keys", &sim.keys)?;
+            if sim.arrival.is_empty() || sim.arrival.len() > 8 {
+                return Err("simulation.arrival lists 1 to 8 orders".into());
+            }
             within_a_day("simulation.handoff_ms", sim.handoff_ms)?;
             for (j, f) in sim.faults.iter().enumerate() {
                 within_a_day(&format!("faults[{j}].at_ms"), f.at_ms)?;

@@ -78,16 +78,23 @@ pub fn run(
     ops.sort_by_key(|(i, o)| (o.at_ms, *i));
 
     let mut out = ScenarioRun::default();
-    let mut history = QuorumHistory::with_capacity(sim.ops.len(), sim.r as usize);
+    let mut history =
+        QuorumHistory::with_capacity(sim.ops.len() * sim.arrival.len(), sim.r as usize);
     // Buffers reused by every operation, so that an operation allocates nothing.
     let buffer = || Vec::with_capacity(n);
     let (mut up, mut targets, mut hinted, mut asked) = (buffer(), buffer(), buffer(), buffer());
-    let mut responses: Vec<Response> = Vec::with_capacity(n);
+    let (mut responses, mut delivered): (Vec<Response>, Vec<Response>) =
+        (Vec::with_capacity(n), Vec::with_capacity(n));
+    // Repairs of one read's deliveries, (node, version), applied once all have resolved.
+    let mut pending: Vec<(u32, Option<u64>)> = Vec::new();
+    // The history's operation numbers: one per write, per unavailable read, and per
+    // delivery of a read's answers to the coordinator.
+    let mut op_count = 0usize;
     let (mut writes, mut failed_writes, mut unavailable, mut stale, mut repairs) =
         (0u64, 0u64, 0u64, 0u64, 0u64);
     let mut read_count = 0usize;
     let mut events = 0u64;
-    for (op_number, (_, op)) in ops.iter().enumerate() {
+    for (_, op) in &ops {
         let t = op.at_ms;
         let key = sim.keys.iter().position(|k| *k == op.key).unwrap_or(0);
         events += 1;
@@ -103,6 +110,7 @@ pub fn run(
         });
         match op.op {
             OpKind::Write => {
+                op_count += 1;
                 next_version[key] += 1;
                 let version = next_version[key];
                 writes += 1;
@@ -155,7 +163,7 @@ pub fn run(
                             nodes(&targets)
                         ),
                         format!("write v{version}{}", if acked { "" } else { " ✗" }),
-                        op_number + 1,
+                        op_count,
                     ));
                 }
             }
@@ -170,6 +178,7 @@ pub fn run(
                         .take(sim.r as usize),
                 );
                 if asked.len() < sim.r as usize {
+                    op_count += 1;
                     unavailable += 1;
                     if trace {
                         out.trace.push(event(
@@ -181,7 +190,7 @@ pub fn run(
                                 sim.r
                             ),
                             "read ✗ unavailable".into(),
-                            op_number + 1,
+                            op_count,
                         ));
                     }
                     continue;
@@ -191,16 +200,72 @@ pub fn run(
                     node: Node(h),
                     version: store[h as usize - 1][key].map(Version),
                 }));
-                // Answers arrive in an order set by network delays — or, adversarially,
-                // stalest first.
-                match sim.arrival {
-                    Arrival::StalestFirst => responses.sort_by_key(|r| r.version),
-                    Arrival::Random => responses.shuffle(&mut rng),
+                // The same answers reach the coordinator once per arrival order — the
+                // network's (shuffled) or adversarial ones — as if that many clients read
+                // at this instant; their repairs land after all of them have resolved.
+                pending.clear();
+                events += sim.arrival.len() as u64 - 1;
+                for &arrival in &sim.arrival {
+                    delivered.clear();
+                    delivered.extend_from_slice(&responses);
+                    match arrival {
+                        Arrival::StalestFirst => delivered.sort_by_key(|r| r.version),
+                        Arrival::NewestFirst => {
+                            delivered.sort_by_key(|r| std::cmp::Reverse(r.version))
+                        }
+                        Arrival::Random => delivered.shuffle(&mut rng),
+                    }
+                    op_count += 1;
+                    let resolution = guard.call(&RESOLVE, || q.resolve(&delivered))?;
+                    let returned = resolution.version.map(|v| v.0);
+                    pending.extend(resolution.repair.iter().map(|node| (node.0, returned)));
+                    if returned < latest_acked[key] {
+                        stale += 1;
+                    }
+                    if trace {
+                        out.trace.push(event(
+                            t,
+                            format!(
+                                "answers {}: reads {} from {}: {}; coordinator returns {}, \
+                                 repairs {}",
+                                arrival.describe(),
+                                op.key,
+                                nodes(&asked),
+                                delivered
+                                    .iter()
+                                    .map(|r| format!(
+                                        "{}={}",
+                                        r.node,
+                                        r.version.map_or("—".into(), |v| v.to_string())
+                                    ))
+                                    .collect::<Vec<_>>()
+                                    .join(" "),
+                                returned.map_or("nothing".into(), |v| format!("v{v}")),
+                                if resolution.repair.is_empty() {
+                                    "none".to_string()
+                                } else {
+                                    resolution
+                                        .repair
+                                        .iter()
+                                        .map(|n| n.to_string())
+                                        .collect::<Vec<_>>()
+                                        .join(", ")
+                                }
+                            ),
+                            format!(
+                                "read → {}",
+                                returned.map_or("—".into(), |v| format!("v{v}"))
+                            ),
+                            op_count,
+                        ));
+                    }
+                    history.push(
+                        QuorumRead::new(op_count, t, &op.key, latest_acked[key], returned),
+                        delivered.iter().map(|r| (r.node.0, r.version.map(|v| v.0))),
+                        resolution.repair.iter().map(|n| n.0),
+                    );
                 }
-                let resolution = guard.call(&RESOLVE, || q.resolve(&responses))?;
-                let returned = resolution.version.map(|v| v.0);
-                for node in &resolution.repair {
-                    let h = node.0;
+                for &(h, returned) in &pending {
                     if h >= 1 && h <= sim.nodes && up_since(sim, h, t).is_some() {
                         let slot = &mut store[h as usize - 1][key];
                         if *slot < returned {
@@ -209,49 +274,6 @@ pub fn run(
                         }
                     }
                 }
-                if returned < latest_acked[key] {
-                    stale += 1;
-                }
-                if trace {
-                    out.trace.push(event(
-                        t,
-                        format!(
-                            "reads {} from {}: answers {}; coordinator returns {}, repairs {}",
-                            op.key,
-                            nodes(&asked),
-                            responses
-                                .iter()
-                                .map(|r| format!(
-                                    "{}={}",
-                                    r.node,
-                                    r.version.map_or("—".into(), |v| v.to_string())
-                                ))
-                                .collect::<Vec<_>>()
-                                .join(" "),
-                            returned.map_or("nothing".into(), |v| format!("v{v}")),
-                            if resolution.repair.is_empty() {
-                                "none".to_string()
-                            } else {
-                                resolution
-                                    .repair
-                                    .iter()
-                                    .map(|n| n.to_string())
-                                    .collect::<Vec<_>>()
-                                    .join(", ")
-                            }
-                        ),
-                        format!(
-                            "read → {}",
-                            returned.map_or("—".into(), |v| format!("v{v}"))
-                        ),
-                        op_number + 1,
-                    ));
-                }
-                history.push(
-                    QuorumRead::new(op_number + 1, t, &op.key, latest_acked[key], returned),
-                    responses.iter().map(|r| (r.node.0, r.version.map(|v| v.0))),
-                    resolution.repair.iter().map(|n| n.0),
-                );
             }
         }
     }
