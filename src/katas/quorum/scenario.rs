@@ -76,9 +76,23 @@ fn default_exhaustive_up_to() -> u32 {
 }
 
 /// Small and large p, and both ends exactly: availability spans from 1e-150
-/// (N = 50, p = 0.001) to 1 − 1e-300 (p = 0.999999).
+/// (N = 50, p = 0.001) to 1 − 1e-300 (p = 0.999999). Nines up to nine (1 − 1e-9): a
+/// reliable node's p sits within a few thousand f64 steps of 1, where a computation
+/// that starts from the tiny (1 − p)ⁿ⁻ᵏ terms underflows.
 pub fn default_ps() -> Vec<f64> {
-    vec![0.0, 0.001, 0.01, 0.1, 0.5, 0.9, 0.99, 0.999, 0.999_999, 1.0]
+    vec![
+        0.0,
+        0.001,
+        0.01,
+        0.1,
+        0.5,
+        0.9,
+        0.99,
+        0.999,
+        0.999_999,
+        0.999_999_999,
+        1.0,
+    ]
 }
 
 fn default_ks() -> Vec<u32> {
