@@ -33,6 +33,7 @@ crate::suite! {
         reported_first_lowest_id,
         retry_each_replica_thrice,
         single_replica_no_fallback,
+        skip_condition_when_reported,
         stale_fallback,
         token_max_over_devices,
         token_minus_one,

@@ -42,11 +42,13 @@ crate::suite! {
         reported_first_reverse_rotation,
         rotation_all_conditional,
         shuffled_conditional,
+        skip_condition_when_reported,
         stale_fallback,
         sticky_for_three_reads,
         sticky_last_served,
         sticky_no_fallback,
         trust_reported,
+        unreported_replica_trusted,
         write_log_hashed_start,
     ],
 }
