@@ -20,7 +20,11 @@ pub struct Router {
 
 impl Router {
     pub fn new() -> Self {
-        Router { tokens: BTreeMap::new(), order: VecDeque::new(), next: 0 }
+        Router {
+            tokens: BTreeMap::new(),
+            order: VecDeque::new(),
+            next: 0,
+        }
     }
 }
 
@@ -30,19 +34,28 @@ impl ReadYourWritesRouter for Router {
             *t = (*t).max(ack.lsn);
             return;
         }
-        if self.tokens.len() == CAPACITY {
-            if let Some(old) = self.order.pop_front() {
-                self.tokens.remove(&old);
-            }
+        if self.tokens.len() == CAPACITY
+            && let Some(old) = self.order.pop_front()
+        {
+            self.tokens.remove(&old);
         }
         self.tokens.insert(ack.user, ack.lsn);
         self.order.push_back(ack.user);
     }
 
     fn route_read(&mut self, read: &ProfileRead, cluster: &ClusterView<'_>) -> ReadPlan {
-        let up: Vec<ReplicaId> = cluster.replicas().iter().filter(|r| r.is_up()).map(|r| r.id).collect();
+        let up: Vec<ReplicaId> = cluster
+            .replicas()
+            .iter()
+            .filter(|r| r.is_up())
+            .map(|r| r.id)
+            .collect();
         self.next = self.next.wrapping_add(1);
-        let token = self.tokens.get(&read.user).copied().filter(|_| read.is_own_profile());
+        let token = self
+            .tokens
+            .get(&read.user)
+            .copied()
+            .filter(|_| read.is_own_profile());
         let mut plan = ReadPlan::new();
         for i in 0..up.len().min(MAX_ATTEMPTS - 1) {
             let id = up[(self.next + i) % up.len()];

@@ -18,7 +18,9 @@ pub struct Router {
 
 impl Router {
     pub fn new() -> Self {
-        Router { tokens: BTreeMap::new() }
+        Router {
+            tokens: BTreeMap::new(),
+        }
     }
 }
 
@@ -41,7 +43,9 @@ impl ReadYourWritesRouter for Router {
         }
         let mine = replicas[hash(read.user) % replicas.len()].id;
         match self.tokens.get(&read.user) {
-            Some(&t) if read.is_own_profile() => ReadPlan::new().replica_at_least(mine, t).primary(),
+            Some(&t) if read.is_own_profile() => {
+                ReadPlan::new().replica_at_least(mine, t).primary()
+            }
             _ => ReadPlan::new().replica(mine).primary(),
         }
     }

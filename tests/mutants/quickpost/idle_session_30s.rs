@@ -25,21 +25,30 @@ pub struct Router {
 
 impl Router {
     pub fn new() -> Self {
-        Router { sessions: BTreeMap::new(), next: 0 }
+        Router {
+            sessions: BTreeMap::new(),
+            next: 0,
+        }
     }
 }
 
 impl ReadYourWritesRouter for Router {
     fn on_write_acked(&mut self, ack: &WriteAck, cluster: &ClusterView<'_>) {
         let now = cluster.now();
-        let s = self.sessions.entry(ack.user).or_insert(Session { token: Lsn::ZERO, last_seen: now });
+        let s = self.sessions.entry(ack.user).or_insert(Session {
+            token: Lsn::ZERO,
+            last_seen: now,
+        });
         s.token = s.token.max(ack.lsn);
         s.last_seen = now;
     }
 
     fn route_read(&mut self, read: &ProfileRead, cluster: &ClusterView<'_>) -> ReadPlan {
         let now = cluster.now();
-        let expired = self.sessions.get(&read.user).is_some_and(|s| now >= s.last_seen + IDLE);
+        let expired = self
+            .sessions
+            .get(&read.user)
+            .is_some_and(|s| now >= s.last_seen + IDLE);
         if expired {
             self.sessions.remove(&read.user);
         }
@@ -50,7 +59,12 @@ impl ReadYourWritesRouter for Router {
             }
             None => None,
         };
-        let up: Vec<ReplicaId> = cluster.replicas().iter().filter(|r| r.is_up()).map(|r| r.id).collect();
+        let up: Vec<ReplicaId> = cluster
+            .replicas()
+            .iter()
+            .filter(|r| r.is_up())
+            .map(|r| r.id)
+            .collect();
         self.next = self.next.wrapping_add(1);
         let mut plan = ReadPlan::new();
         for i in 0..up.len().min(MAX_ATTEMPTS - 1) {

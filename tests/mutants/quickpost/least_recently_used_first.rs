@@ -19,7 +19,11 @@ pub struct Router {
 
 impl Router {
     pub fn new() -> Self {
-        Router { tokens: BTreeMap::new(), last_used: BTreeMap::new(), seq: 0 }
+        Router {
+            tokens: BTreeMap::new(),
+            last_used: BTreeMap::new(),
+            seq: 0,
+        }
     }
 }
 
@@ -30,13 +34,22 @@ impl ReadYourWritesRouter for Router {
     }
 
     fn route_read(&mut self, read: &ProfileRead, cluster: &ClusterView<'_>) -> ReadPlan {
-        let mut up: Vec<ReplicaId> = cluster.replicas().iter().filter(|r| r.is_up()).map(|r| r.id).collect();
+        let mut up: Vec<ReplicaId> = cluster
+            .replicas()
+            .iter()
+            .filter(|r| r.is_up())
+            .map(|r| r.id)
+            .collect();
         up.sort_by_key(|id| (self.last_used.get(id).copied().unwrap_or(0), *id));
         self.seq += 1;
         if let Some(first) = up.first() {
             self.last_used.insert(*first, self.seq);
         }
-        let token = self.tokens.get(&read.user).copied().filter(|_| read.is_own_profile());
+        let token = self
+            .tokens
+            .get(&read.user)
+            .copied()
+            .filter(|_| read.is_own_profile());
         let mut plan = ReadPlan::new();
         for &id in up.iter().take(MAX_ATTEMPTS - 1) {
             plan = match token {

@@ -17,7 +17,10 @@ pub struct Router {
 
 impl Router {
     pub fn new() -> Self {
-        Router { tokens: BTreeMap::new(), next: 0 }
+        Router {
+            tokens: BTreeMap::new(),
+            next: 0,
+        }
     }
 }
 
@@ -28,13 +31,20 @@ impl ReadYourWritesRouter for Router {
     }
 
     fn route_read(&mut self, read: &ProfileRead, cluster: &ClusterView<'_>) -> ReadPlan {
-        let up: Vec<ReplicaId> = cluster.replicas().iter().filter(|r| r.is_up()).map(|r| r.id).collect();
+        let up: Vec<ReplicaId> = cluster
+            .replicas()
+            .iter()
+            .filter(|r| r.is_up())
+            .map(|r| r.id)
+            .collect();
         self.next = self.next.wrapping_add(1);
         if up.is_empty() {
             return ReadPlan::new().primary();
         }
         if let (true, Some(&t)) = (read.is_own_profile(), self.tokens.get(&read.user)) {
-            return ReadPlan::new().replica_at_least(up[self.next % up.len()], t).primary();
+            return ReadPlan::new()
+                .replica_at_least(up[self.next % up.len()], t)
+                .primary();
         }
         let mut plan = ReadPlan::new();
         for i in 0..up.len().min(MAX_ATTEMPTS - 1) {

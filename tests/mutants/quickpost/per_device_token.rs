@@ -16,18 +16,29 @@ pub struct Router {
 
 impl Router {
     pub fn new() -> Self {
-        Router { tokens: BTreeMap::new(), next: 0 }
+        Router {
+            tokens: BTreeMap::new(),
+            next: 0,
+        }
     }
 }
 
 impl ReadYourWritesRouter for Router {
     fn on_write_acked(&mut self, ack: &WriteAck, _cluster: &ClusterView<'_>) {
-        let t = self.tokens.entry((ack.user, ack.device)).or_insert(Lsn::ZERO);
+        let t = self
+            .tokens
+            .entry((ack.user, ack.device))
+            .or_insert(Lsn::ZERO);
         *t = (*t).max(ack.lsn);
     }
 
     fn route_read(&mut self, read: &ProfileRead, cluster: &ClusterView<'_>) -> ReadPlan {
-        let up: Vec<ReplicaId> = cluster.replicas().iter().filter(|r| r.is_up()).map(|r| r.id).collect();
+        let up: Vec<ReplicaId> = cluster
+            .replicas()
+            .iter()
+            .filter(|r| r.is_up())
+            .map(|r| r.id)
+            .collect();
         self.next = self.next.wrapping_add(1);
         let token = if read.is_own_profile() {
             self.tokens.get(&(read.user, read.device)).copied()

@@ -16,7 +16,9 @@ pub struct Router {
 
 impl Router {
     pub fn new() -> Self {
-        Router { tokens: BTreeMap::new() }
+        Router {
+            tokens: BTreeMap::new(),
+        }
     }
 }
 

@@ -17,7 +17,10 @@ pub struct Router {
 
 impl Router {
     pub fn new() -> Self {
-        Router { posted_at: BTreeMap::new(), next: 0 }
+        Router {
+            posted_at: BTreeMap::new(),
+            next: 0,
+        }
     }
 }
 

@@ -18,7 +18,10 @@ pub struct Router {
 
 impl Router {
     pub fn new() -> Self {
-        Router { tokens: BTreeMap::new(), next: 0 }
+        Router {
+            tokens: BTreeMap::new(),
+            next: 0,
+        }
     }
 }
 
@@ -29,7 +32,12 @@ impl ReadYourWritesRouter for Router {
     }
 
     fn route_read(&mut self, read: &ProfileRead, cluster: &ClusterView<'_>) -> ReadPlan {
-        let up: Vec<ReplicaId> = cluster.replicas().iter().filter(|r| r.is_up()).map(|r| r.id).collect();
+        let up: Vec<ReplicaId> = cluster
+            .replicas()
+            .iter()
+            .filter(|r| r.is_up())
+            .map(|r| r.id)
+            .collect();
         self.next = self.next.wrapping_add(1);
         if up.is_empty() {
             return ReadPlan::new().primary();

@@ -17,7 +17,10 @@ pub struct Router {
 
 impl Router {
     pub fn new() -> Self {
-        Router { tokens: BTreeMap::new(), next: 0 }
+        Router {
+            tokens: BTreeMap::new(),
+            next: 0,
+        }
     }
 }
 
@@ -30,7 +33,11 @@ impl ReadYourWritesRouter for Router {
     fn route_read(&mut self, read: &ProfileRead, cluster: &ClusterView<'_>) -> ReadPlan {
         let up: Vec<&ReplicaView> = cluster.replicas().iter().filter(|r| r.is_up()).collect();
         self.next = self.next.wrapping_add(1);
-        let token = self.tokens.get(&read.user).copied().filter(|_| read.is_own_profile());
+        let token = self
+            .tokens
+            .get(&read.user)
+            .copied()
+            .filter(|_| read.is_own_profile());
         let mut plan = ReadPlan::new();
         for i in 0..up.len().min(MAX_ATTEMPTS - 1) {
             let r = up[(self.next + i) % up.len()];

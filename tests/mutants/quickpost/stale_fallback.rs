@@ -17,7 +17,10 @@ pub struct Router {
 
 impl Router {
     pub fn new() -> Self {
-        Router { tokens: BTreeMap::new(), next: 0 }
+        Router {
+            tokens: BTreeMap::new(),
+            next: 0,
+        }
     }
 }
 
@@ -28,9 +31,18 @@ impl ReadYourWritesRouter for Router {
     }
 
     fn route_read(&mut self, read: &ProfileRead, cluster: &ClusterView<'_>) -> ReadPlan {
-        let up: Vec<ReplicaId> = cluster.replicas().iter().filter(|r| r.is_up()).map(|r| r.id).collect();
+        let up: Vec<ReplicaId> = cluster
+            .replicas()
+            .iter()
+            .filter(|r| r.is_up())
+            .map(|r| r.id)
+            .collect();
         self.next = self.next.wrapping_add(1);
-        let token = self.tokens.get(&read.user).copied().filter(|_| read.is_own_profile());
+        let token = self
+            .tokens
+            .get(&read.user)
+            .copied()
+            .filter(|_| read.is_own_profile());
         let mut plan = ReadPlan::new();
         for i in 0..up.len().min(MAX_ATTEMPTS - 1) {
             let id = up[(self.next + i) % up.len()];
@@ -39,10 +51,14 @@ impl ReadYourWritesRouter for Router {
                 None => plan.replica(id),
             };
         }
-        if token.is_some() {
-            if let Some(best) = cluster.replicas().iter().filter(|r| r.is_up()).max_by_key(|r| r.reported_lsn()) {
-                return plan.replica(best.id);
-            }
+        if token.is_some()
+            && let Some(best) = cluster
+                .replicas()
+                .iter()
+                .filter(|r| r.is_up())
+                .max_by_key(|r| r.reported_lsn())
+        {
+            return plan.replica(best.id);
         }
         plan.primary()
     }

@@ -17,7 +17,10 @@ pub struct Router {
 
 impl Router {
     pub fn new() -> Self {
-        Router { tokens: BTreeMap::new(), next: 0 }
+        Router {
+            tokens: BTreeMap::new(),
+            next: 0,
+        }
     }
 
     fn session_token(&self, user: UserId) -> Option<Lsn> {
@@ -30,14 +33,26 @@ impl Router {
 
 impl ReadYourWritesRouter for Router {
     fn on_write_acked(&mut self, ack: &WriteAck, _cluster: &ClusterView<'_>) {
-        let t = self.tokens.entry((ack.user, ack.device)).or_insert(Lsn::ZERO);
+        let t = self
+            .tokens
+            .entry((ack.user, ack.device))
+            .or_insert(Lsn::ZERO);
         *t = (*t).max(ack.lsn);
     }
 
     fn route_read(&mut self, read: &ProfileRead, cluster: &ClusterView<'_>) -> ReadPlan {
-        let up: Vec<ReplicaId> = cluster.replicas().iter().filter(|r| r.is_up()).map(|r| r.id).collect();
+        let up: Vec<ReplicaId> = cluster
+            .replicas()
+            .iter()
+            .filter(|r| r.is_up())
+            .map(|r| r.id)
+            .collect();
         self.next = self.next.wrapping_add(1);
-        let token = if read.is_own_profile() { self.session_token(read.user) } else { None };
+        let token = if read.is_own_profile() {
+            self.session_token(read.user)
+        } else {
+            None
+        };
         let mut plan = ReadPlan::new();
         for i in 0..up.len().min(MAX_ATTEMPTS - 1) {
             let id = up[(self.next + i) % up.len()];

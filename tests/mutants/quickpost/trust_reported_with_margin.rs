@@ -19,7 +19,10 @@ pub struct Router {
 
 impl Router {
     pub fn new() -> Self {
-        Router { tokens: BTreeMap::new(), next: 0 }
+        Router {
+            tokens: BTreeMap::new(),
+            next: 0,
+        }
     }
 }
 
@@ -43,7 +46,9 @@ impl ReadYourWritesRouter for Router {
                 if safe.is_empty() {
                     ReadPlan::new().primary()
                 } else {
-                    ReadPlan::new().replica(safe[self.next % safe.len()]).primary()
+                    ReadPlan::new()
+                        .replica(safe[self.next % safe.len()])
+                        .primary()
                 }
             }
             _ => {

@@ -17,7 +17,10 @@ pub struct Router {
 
 impl Router {
     pub fn new() -> Self {
-        Router { tokens: BTreeMap::new(), next: 0 }
+        Router {
+            tokens: BTreeMap::new(),
+            next: 0,
+        }
     }
 }
 
@@ -30,14 +33,18 @@ impl ReadYourWritesRouter for Router {
     fn route_read(&mut self, read: &ProfileRead, cluster: &ClusterView<'_>) -> ReadPlan {
         let up: Vec<&ReplicaView> = cluster.replicas().iter().filter(|r| r.is_up()).collect();
         self.next = self.next.wrapping_add(1);
-        let token = self.tokens.get(&read.user).copied().filter(|_| read.is_own_profile());
+        let token = self
+            .tokens
+            .get(&read.user)
+            .copied()
+            .filter(|_| read.is_own_profile());
         let mut plan = ReadPlan::new();
         let mut attempts = 0;
-        if token.is_some() {
-            if let Some(fresh) = up.iter().find(|r| r.last_report.is_none()) {
-                plan = plan.replica(fresh.id);
-                attempts += 1;
-            }
+        if token.is_some()
+            && let Some(fresh) = up.iter().find(|r| r.last_report.is_none())
+        {
+            plan = plan.replica(fresh.id);
+            attempts += 1;
         }
         for i in 0..up.len() {
             if attempts == MAX_ATTEMPTS - 1 {

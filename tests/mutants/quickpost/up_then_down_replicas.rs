@@ -16,7 +16,10 @@ pub struct Router {
 
 impl Router {
     pub fn new() -> Self {
-        Router { tokens: BTreeMap::new(), next: 0 }
+        Router {
+            tokens: BTreeMap::new(),
+            next: 0,
+        }
     }
 }
 
@@ -35,7 +38,11 @@ impl ReadYourWritesRouter for Router {
             order.push(up[(self.next + i) % up.len()].id);
         }
         order.extend(down.iter().map(|r| r.id));
-        let token = self.tokens.get(&read.user).copied().filter(|_| read.is_own_profile());
+        let token = self
+            .tokens
+            .get(&read.user)
+            .copied()
+            .filter(|_| read.is_own_profile());
         let mut plan = ReadPlan::new();
         for &id in order.iter().take(MAX_ATTEMPTS - 1) {
             plan = match token {

@@ -1,8 +1,9 @@
 //! Reads go to the primary for 5 s after the user's post, to any replica otherwise.
 //! Wrong: a window only works while lag stays under it. Any lag over 5 s (a spike, a
 //! stall, a slowly growing lag) makes an own-profile read 5 s after the post land on a
-//! replica that has not applied it: read-your-writes is violated. A restore from a backup older than the post
-//! un-applies it on a replica too, at any time after the window.
+//! replica that has not applied it: read-your-writes is violated. A restore from a
+//! backup older than the post un-applies it on a replica too, at any time after the
+//! window.
 
 use crate::harness::Expect;
 use replication_katas::katas::quickpost::prelude::*;
@@ -17,7 +18,10 @@ pub struct Router {
 
 impl Router {
     pub fn new() -> Self {
-        Router { last_post: BTreeMap::new(), next: 0 }
+        Router {
+            last_post: BTreeMap::new(),
+            next: 0,
+        }
     }
 }
 
@@ -34,7 +38,12 @@ impl ReadYourWritesRouter for Router {
         if read.is_own_profile() && recent {
             return ReadPlan::new().primary();
         }
-        let up: Vec<ReplicaId> = cluster.replicas().iter().filter(|r| r.is_up()).map(|r| r.id).collect();
+        let up: Vec<ReplicaId> = cluster
+            .replicas()
+            .iter()
+            .filter(|r| r.is_up())
+            .map(|r| r.id)
+            .collect();
         self.next = self.next.wrapping_add(1);
         let mut plan = ReadPlan::new();
         for i in 0..up.len().min(MAX_ATTEMPTS - 1) {

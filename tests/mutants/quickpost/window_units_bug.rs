@@ -20,7 +20,10 @@ pub struct Router {
 
 impl Router {
     pub fn new() -> Self {
-        Router { last_post: BTreeMap::new(), next: 0 }
+        Router {
+            last_post: BTreeMap::new(),
+            next: 0,
+        }
     }
 }
 
@@ -31,7 +34,10 @@ impl ReadYourWritesRouter for Router {
 
     fn route_read(&mut self, read: &ProfileRead, cluster: &ClusterView<'_>) -> ReadPlan {
         if read.is_own_profile()
-            && self.last_post.get(&read.user).is_some_and(|t| cluster.now() <= t + WINDOW)
+            && self
+                .last_post
+                .get(&read.user)
+                .is_some_and(|t| cluster.now() <= t + WINDOW)
         {
             return ReadPlan::new().primary();
         }

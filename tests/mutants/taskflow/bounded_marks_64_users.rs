@@ -24,7 +24,14 @@ pub struct Router {
 
 impl Router {
     pub fn new() -> Self {
-        Router { marks: BTreeMap::new(), active: BTreeMap::new(), by_activity: BTreeMap::new(), clock: 0, writes: BTreeMap::new(), next: 0 }
+        Router {
+            marks: BTreeMap::new(),
+            active: BTreeMap::new(),
+            by_activity: BTreeMap::new(),
+            clock: 0,
+            writes: BTreeMap::new(),
+            next: 0,
+        }
     }
 }
 
@@ -35,24 +42,32 @@ impl Router {
             self.by_activity.remove(&old);
         }
         self.by_activity.insert(self.clock, user);
-        if self.active.len() > CAPACITY {
-            if let Some((_, victim)) = self.by_activity.pop_first() {
-                self.active.remove(&victim);
-                self.marks.remove(&victim);
-            }
+        if self.active.len() > CAPACITY
+            && let Some((_, victim)) = self.by_activity.pop_first()
+        {
+            self.active.remove(&victim);
+            self.marks.remove(&victim);
         }
     }
 }
 
 impl MonotonicReadsRouter for Router {
     fn on_write_acked(&mut self, write: &BoardWrite, _cluster: &ClusterView<'_>) {
-        self.writes.entry(write.board).or_default().insert(write.lsn);
+        self.writes
+            .entry(write.board)
+            .or_default()
+            .insert(write.lsn);
     }
 
     fn route_read(&mut self, read: &BoardRead, cluster: &ClusterView<'_>) -> ReadPlan {
         self.touch(read.user);
         let mark = self.marks.get(&read.user).copied().unwrap_or(Lsn::ZERO);
-        let up: Vec<ReplicaId> = cluster.replicas().iter().filter(|r| r.is_up()).map(|r| r.id).collect();
+        let up: Vec<ReplicaId> = cluster
+            .replicas()
+            .iter()
+            .filter(|r| r.is_up())
+            .map(|r| r.id)
+            .collect();
         self.next = self.next.wrapping_add(1);
         let mut plan = ReadPlan::new();
         for i in 0..up.len().min(MAX_ATTEMPTS - 1) {

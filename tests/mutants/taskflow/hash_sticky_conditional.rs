@@ -19,7 +19,10 @@ pub struct Router {
 
 impl Router {
     pub fn new() -> Self {
-        Router { marks: BTreeMap::new(), writes: BTreeMap::new() }
+        Router {
+            marks: BTreeMap::new(),
+            writes: BTreeMap::new(),
+        }
     }
 }
 
@@ -32,16 +35,26 @@ fn hash(u: UserId) -> usize {
 
 impl MonotonicReadsRouter for Router {
     fn on_write_acked(&mut self, write: &BoardWrite, _cluster: &ClusterView<'_>) {
-        self.writes.entry(write.board).or_default().insert(write.lsn);
+        self.writes
+            .entry(write.board)
+            .or_default()
+            .insert(write.lsn);
     }
 
     fn route_read(&mut self, read: &BoardRead, cluster: &ClusterView<'_>) -> ReadPlan {
-        let up: Vec<ReplicaId> = cluster.replicas().iter().filter(|r| r.is_up()).map(|r| r.id).collect();
+        let up: Vec<ReplicaId> = cluster
+            .replicas()
+            .iter()
+            .filter(|r| r.is_up())
+            .map(|r| r.id)
+            .collect();
         let mark = self.marks.get(&read.user).copied().unwrap_or(Lsn::ZERO);
         if up.is_empty() {
             return ReadPlan::new().primary();
         }
-        ReadPlan::new().replica_at_least(up[hash(read.user) % up.len()], mark).primary()
+        ReadPlan::new()
+            .replica_at_least(up[hash(read.user) % up.len()], mark)
+            .primary()
     }
 
     fn on_read_served(&mut self, receipt: &ReadReceipt, _cluster: &ClusterView<'_>) {

@@ -19,19 +19,35 @@ pub struct Router {
 
 impl Router {
     pub fn new() -> Self {
-        Router { marks: BTreeMap::new(), writes: BTreeMap::new(), next: 0 }
+        Router {
+            marks: BTreeMap::new(),
+            writes: BTreeMap::new(),
+            next: 0,
+        }
     }
 }
 
 impl MonotonicReadsRouter for Router {
     fn on_write_acked(&mut self, write: &BoardWrite, _cluster: &ClusterView<'_>) {
-        self.writes.entry(write.board).or_default().insert(write.lsn);
+        self.writes
+            .entry(write.board)
+            .or_default()
+            .insert(write.lsn);
     }
 
     fn route_read(&mut self, read: &BoardRead, cluster: &ClusterView<'_>) -> ReadPlan {
-        let mark = self.marks.get(&(read.user, read.device)).copied().unwrap_or(Lsn::ZERO);
+        let mark = self
+            .marks
+            .get(&(read.user, read.device))
+            .copied()
+            .unwrap_or(Lsn::ZERO);
         let need = mark;
-        let up: Vec<ReplicaId> = cluster.replicas().iter().filter(|r| r.is_up()).map(|r| r.id).collect();
+        let up: Vec<ReplicaId> = cluster
+            .replicas()
+            .iter()
+            .filter(|r| r.is_up())
+            .map(|r| r.id)
+            .collect();
         self.next = self.next.wrapping_add(1);
         let mut plan = ReadPlan::new();
         for i in 0..up.len().min(MAX_ATTEMPTS - 1) {
@@ -46,7 +62,10 @@ impl MonotonicReadsRouter for Router {
             .get(&receipt.board)
             .and_then(|w| w.range(..=receipt.observed).next_back().copied())
             .unwrap_or(Lsn::ZERO);
-        let m = self.marks.entry((receipt.user, receipt.device)).or_insert(Lsn::ZERO);
+        let m = self
+            .marks
+            .entry((receipt.user, receipt.device))
+            .or_insert(Lsn::ZERO);
         *m = (*m).max(seen);
     }
 }

@@ -18,7 +18,10 @@ pub struct Router {
 
 impl Router {
     pub fn new() -> Self {
-        Router { last_update: BTreeMap::new(), next: 0 }
+        Router {
+            last_update: BTreeMap::new(),
+            next: 0,
+        }
     }
 }
 
@@ -28,10 +31,19 @@ impl MonotonicReadsRouter for Router {
     }
 
     fn route_read(&mut self, read: &BoardRead, cluster: &ClusterView<'_>) -> ReadPlan {
-        if self.last_update.get(&read.user).is_some_and(|t| read.at < t + 10_000) {
+        if self
+            .last_update
+            .get(&read.user)
+            .is_some_and(|t| read.at < t + 10_000)
+        {
             return ReadPlan::new().primary();
         }
-        let up: Vec<ReplicaId> = cluster.replicas().iter().filter(|r| r.is_up()).map(|r| r.id).collect();
+        let up: Vec<ReplicaId> = cluster
+            .replicas()
+            .iter()
+            .filter(|r| r.is_up())
+            .map(|r| r.id)
+            .collect();
         self.next = self.next.wrapping_add(1);
         let mut plan = ReadPlan::new();
         for i in 0..up.len().min(MAX_ATTEMPTS - 1) {

@@ -20,13 +20,20 @@ pub struct Router {
 
 impl Router {
     pub fn new() -> Self {
-        Router { marks: BTreeMap::new(), writes: BTreeMap::new(), next: 0 }
+        Router {
+            marks: BTreeMap::new(),
+            writes: BTreeMap::new(),
+            next: 0,
+        }
     }
 }
 
 impl MonotonicReadsRouter for Router {
     fn on_write_acked(&mut self, write: &BoardWrite, _cluster: &ClusterView<'_>) {
-        self.writes.entry(write.board).or_default().insert(write.lsn);
+        self.writes
+            .entry(write.board)
+            .or_default()
+            .insert(write.lsn);
     }
 
     fn route_read(&mut self, read: &BoardRead, cluster: &ClusterView<'_>) -> ReadPlan {
@@ -35,7 +42,8 @@ impl MonotonicReadsRouter for Router {
         let up: Vec<&ReplicaView> = cluster.replicas().iter().filter(|r| r.is_up()).collect();
         self.next = self.next.wrapping_add(1);
         let n = up.len();
-        let mut order: Vec<&ReplicaView> = (0..n).map(|i| up[n - 1 - (self.next + i) % n]).collect();
+        let mut order: Vec<&ReplicaView> =
+            (0..n).map(|i| up[n - 1 - (self.next + i) % n]).collect();
         // Stable: caught-up-by-report first, the rotation kept within each group.
         order.sort_by_key(|r| r.reported_lsn() < need);
         let mut plan = ReadPlan::new();

@@ -5,8 +5,8 @@
 //! expectation, hot users included.
 
 use crate::harness::Expect;
-use rand::seq::SliceRandom;
 use rand::SeedableRng;
+use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
 use replication_katas::katas::taskflow::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
@@ -21,18 +21,30 @@ pub struct Router {
 
 impl Router {
     pub fn new() -> Self {
-        Router { marks: BTreeMap::new(), writes: BTreeMap::new(), rng: ChaCha8Rng::seed_from_u64(7) }
+        Router {
+            marks: BTreeMap::new(),
+            writes: BTreeMap::new(),
+            rng: ChaCha8Rng::seed_from_u64(7),
+        }
     }
 }
 
 impl MonotonicReadsRouter for Router {
     fn on_write_acked(&mut self, write: &BoardWrite, _cluster: &ClusterView<'_>) {
-        self.writes.entry(write.board).or_default().insert(write.lsn);
+        self.writes
+            .entry(write.board)
+            .or_default()
+            .insert(write.lsn);
     }
 
     fn route_read(&mut self, read: &BoardRead, cluster: &ClusterView<'_>) -> ReadPlan {
         let mark = self.marks.get(&read.user).copied().unwrap_or(Lsn::ZERO);
-        let mut up: Vec<ReplicaId> = cluster.replicas().iter().filter(|r| r.is_up()).map(|r| r.id).collect();
+        let mut up: Vec<ReplicaId> = cluster
+            .replicas()
+            .iter()
+            .filter(|r| r.is_up())
+            .map(|r| r.id)
+            .collect();
         up.shuffle(&mut self.rng);
         let mut plan = ReadPlan::new();
         for &id in up.iter().take(MAX_ATTEMPTS - 1) {

@@ -23,25 +23,39 @@ pub struct Router {
 
 impl Router {
     pub fn new() -> Self {
-        Router { marks: BTreeMap::new(), writes: BTreeMap::new(), next: 0, sticky: BTreeMap::new() }
+        Router {
+            marks: BTreeMap::new(),
+            writes: BTreeMap::new(),
+            next: 0,
+            sticky: BTreeMap::new(),
+        }
     }
 }
 
 impl MonotonicReadsRouter for Router {
     fn on_write_acked(&mut self, write: &BoardWrite, _cluster: &ClusterView<'_>) {
-        self.writes.entry(write.board).or_default().insert(write.lsn);
+        self.writes
+            .entry(write.board)
+            .or_default()
+            .insert(write.lsn);
     }
 
     fn route_read(&mut self, read: &BoardRead, cluster: &ClusterView<'_>) -> ReadPlan {
         let mark = self.marks.get(&read.user).copied().unwrap_or(Lsn::ZERO);
         let need = mark;
-        let up: Vec<ReplicaId> = cluster.replicas().iter().filter(|r| r.is_up()).map(|r| r.id).collect();
+        let up: Vec<ReplicaId> = cluster
+            .replicas()
+            .iter()
+            .filter(|r| r.is_up())
+            .map(|r| r.id)
+            .collect();
         self.next = self.next.wrapping_add(1);
         let mut order: Vec<ReplicaId> = Vec::new();
-        if let Some(&(id, count)) = self.sticky.get(&read.user) {
-            if count < 3 && up.contains(&id) {
-                order.push(id);
-            }
+        if let Some(&(id, count)) = self.sticky.get(&read.user)
+            && count < 3
+            && up.contains(&id)
+        {
+            order.push(id);
         }
         for i in 0..up.len() {
             let id = up[(self.next + i) % up.len()];

@@ -18,7 +18,10 @@ pub struct Router {
 
 impl Router {
     pub fn new() -> Self {
-        Router { home: BTreeMap::new(), next: 0 }
+        Router {
+            home: BTreeMap::new(),
+            next: 0,
+        }
     }
 }
 
@@ -26,7 +29,12 @@ impl MonotonicReadsRouter for Router {
     fn on_write_acked(&mut self, _write: &BoardWrite, _cluster: &ClusterView<'_>) {}
 
     fn route_read(&mut self, read: &BoardRead, cluster: &ClusterView<'_>) -> ReadPlan {
-        let up: Vec<ReplicaId> = cluster.replicas().iter().filter(|r| r.is_up()).map(|r| r.id).collect();
+        let up: Vec<ReplicaId> = cluster
+            .replicas()
+            .iter()
+            .filter(|r| r.is_up())
+            .map(|r| r.id)
+            .collect();
         self.next = self.next.wrapping_add(1);
         let mut plan = ReadPlan::new();
         let mut order: Vec<ReplicaId> = Vec::new();

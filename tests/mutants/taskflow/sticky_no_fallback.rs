@@ -16,7 +16,9 @@ pub struct Router {
 
 impl Router {
     pub fn new() -> Self {
-        Router { marks: BTreeMap::new() }
+        Router {
+            marks: BTreeMap::new(),
+        }
     }
 }
 

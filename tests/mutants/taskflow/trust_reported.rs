@@ -17,7 +17,10 @@ pub struct Router {
 
 impl Router {
     pub fn new() -> Self {
-        Router { marks: BTreeMap::new(), next: 0 }
+        Router {
+            marks: BTreeMap::new(),
+            next: 0,
+        }
     }
 }
 

@@ -20,22 +20,38 @@ pub struct Router {
 
 impl Router {
     pub fn new() -> Self {
-        Router { marks: BTreeMap::new(), writes: BTreeMap::new(), next: 0 }
+        Router {
+            marks: BTreeMap::new(),
+            writes: BTreeMap::new(),
+            next: 0,
+        }
     }
 }
 
 impl MonotonicReadsRouter for Router {
     fn on_write_acked(&mut self, write: &BoardWrite, _cluster: &ClusterView<'_>) {
-        self.writes.entry(write.board).or_default().insert(write.lsn);
+        self.writes
+            .entry(write.board)
+            .or_default()
+            .insert(write.lsn);
     }
 
     fn route_read(&mut self, read: &BoardRead, cluster: &ClusterView<'_>) -> ReadPlan {
         let mark = self.marks.get(&read.user).copied().unwrap_or(Lsn::ZERO);
         let need = mark;
-        let up: Vec<ReplicaId> = cluster.replicas().iter().filter(|r| r.is_up()).map(|r| r.id).collect();
+        let up: Vec<ReplicaId> = cluster
+            .replicas()
+            .iter()
+            .filter(|r| r.is_up())
+            .map(|r| r.id)
+            .collect();
         self.next = self.next.wrapping_add(1);
         let mut plan = ReadPlan::new();
-        if let Some(fresh) = cluster.replicas().iter().find(|r| r.is_up() && r.last_report.is_none()) {
+        if let Some(fresh) = cluster
+            .replicas()
+            .iter()
+            .find(|r| r.is_up() && r.last_report.is_none())
+        {
             plan = plan.replica(fresh.id);
         }
         for i in 0..up.len().min(MAX_ATTEMPTS - 2) {

@@ -23,7 +23,10 @@ pub struct Router {
 
 impl Router {
     pub fn new() -> Self {
-        Router { sessions: BTreeMap::new(), writes: BTreeMap::new() }
+        Router {
+            sessions: BTreeMap::new(),
+            writes: BTreeMap::new(),
+        }
     }
 }
 
@@ -45,9 +48,17 @@ impl MonotonicReadsRouter for Router {
     }
 
     fn route_read(&mut self, read: &BoardRead, cluster: &ClusterView<'_>) -> ReadPlan {
-        let s = self.sessions.entry(read.user).or_insert(Session { mark: Lsn::ZERO, reads: 0 });
+        let s = self.sessions.entry(read.user).or_insert(Session {
+            mark: Lsn::ZERO,
+            reads: 0,
+        });
         s.reads += 1;
-        let up: Vec<ReplicaId> = cluster.replicas().iter().filter(|r| r.is_up()).map(|r| r.id).collect();
+        let up: Vec<ReplicaId> = cluster
+            .replicas()
+            .iter()
+            .filter(|r| r.is_up())
+            .map(|r| r.id)
+            .collect();
         let start = mix(u64::from(read.user.0), s.reads);
         let mut plan = ReadPlan::new();
         for i in 0..up.len().min(MAX_ATTEMPTS - 1) {
@@ -61,7 +72,10 @@ impl MonotonicReadsRouter for Router {
             let n = log.partition_point(|&l| l <= receipt.observed);
             if n == 0 { Lsn::ZERO } else { log[n - 1] }
         });
-        let s = self.sessions.entry(receipt.user).or_insert(Session { mark: Lsn::ZERO, reads: 0 });
+        let s = self.sessions.entry(receipt.user).or_insert(Session {
+            mark: Lsn::ZERO,
+            reads: 0,
+        });
         s.mark = s.mark.max(seen);
     }
 }
