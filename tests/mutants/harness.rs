@@ -125,7 +125,11 @@ pub fn check<S: ?Sized + 'static>(
             }
         }
         if std::env::var("MUTANT_ALL").is_ok() {
-            println!("TIME {kata}/{}: {:.1} s", m.name, started.elapsed().as_secs_f64());
+            println!(
+                "TIME {kata}/{}: {:.1} s",
+                m.name,
+                started.elapsed().as_secs_f64()
+            );
         }
         rows.push(Row {
             name: m.name,
