@@ -1,19 +1,18 @@
-//! Stricter than needed: after a refresh of a board, the session's mark is raised to
+//! Correct and stricter: after a refresh of a board, the session's mark is raised to
 //! the newest write to that board the proxy knows of — even one the serving replica had
-//! not applied yet, so the user never saw it. Monotonic reads holds (the mark is at
-//! least what the user saw), but the next refresh demands writes the session never
-//! observed: whenever replicas lag by more than the time between a user's refreshes,
-//! every replica refuses and the read goes to the primary though a replica could have
-//! served it correctly. The primary-load budget is exceeded. (Written first as a correct
-//! design on the assumption that replicas catch up between refreshes; the curated
-//! sticky-replica-crash scenario alone shows 39% primary reads against the reference's
-//! 5%, so it is honestly a budget bug.)
+//! not applied yet, so the user never saw it. The mark is at least what the user saw,
+//! so monotonic reads holds. The extra demand is the board's writes within the serving
+//! replica's lag; when replicas lag longer than the time between a user's refreshes,
+//! every replica refuses and the read goes to the primary although a replica could have
+//! served it. Declared a pass as a correct design (the brief keeps budget-only failures
+//! of correct designs as passes); measured, it is costly on the primary — 39% primary
+//! reads on the curated sticky-replica-crash scenario where the reference needs 5%.
 
 use crate::harness::Expect;
 use replication_katas::katas::taskflow::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 
-pub const EXPECT: Expect = Expect::Fail("budget:primary_read_share");
+pub const EXPECT: Expect = Expect::Pass;
 
 pub struct Router {
     /// Per session (user): the newest write any of their reads has shown them.
