@@ -95,6 +95,7 @@ pub fn check<S: ?Sized + 'static>(
     let mut rows = Vec::new();
     for m in &mutants {
         let mut wrong = Vec::new();
+        let started = std::time::Instant::now();
         for &seed in &seeds {
             let request = GradeRequest::new(Target::Solution(m.name.to_string()), seed);
             let report = runner
@@ -107,6 +108,13 @@ pub fn check<S: ?Sized + 'static>(
                     report.verdict != Verdict::Pass && reasons.iter().any(|r| r == reason)
                 }
             };
+            if !ok && wrong.is_empty() && std::env::var("MUTANT_SHOW").is_ok() {
+                println!(
+                    "--- {kata}/{} seed {seed}:\n{}",
+                    m.name,
+                    replication_katas::report::human::grade(&report)
+                );
+            }
             if !ok {
                 let seen = if report.verdict == Verdict::Pass {
                     "pass".to_string()
@@ -115,6 +123,13 @@ pub fn check<S: ?Sized + 'static>(
                 };
                 wrong.push((seed, seen));
             }
+        }
+        if std::env::var("MUTANT_ALL").is_ok() {
+            println!(
+                "TIME {kata}/{}: {:.1} s",
+                m.name,
+                started.elapsed().as_secs_f64()
+            );
         }
         rows.push(Row {
             name: m.name,
@@ -137,6 +152,13 @@ pub fn check<S: ?Sized + 'static>(
          seed {false_fails}/{correct}; {} seeds\n",
         seeds.len()
     );
+    if std::env::var("MUTANT_ALL").is_ok() {
+        for r in rows.iter().filter(|r| !r.wrong.is_empty()) {
+            for (seed, seen) in &r.wrong {
+                let _ = writeln!(text, "  ALL {} seed {seed}: {seen}", r.name);
+            }
+        }
+    }
     for r in rows.iter().filter(|r| !r.wrong.is_empty()) {
         let _ = writeln!(
             text,

@@ -9,7 +9,9 @@
 //!
 //! Run: `cargo test --release --test mutants -- --nocapture` (prints the matrix).
 //! `MUTANT_SEEDS=5` grades on fewer seeds while writing mutants; `MUTANT_FILTER=name`
-//! keeps only the mutants whose file name contains `name`.
+//! keeps only the mutants whose file name contains `name`. `MUTANT_SHOW=1` prints the
+//! full grade report of each disagreeing mutant's first wrong seed (the counterexample);
+//! `MUTANT_ALL=1` lists every wrong seed and how long each mutant took to grade.
 
 mod harness;
 

@@ -14,7 +14,10 @@ pub struct Router {
 
 impl Router {
     pub fn new() -> Self {
-        Router { last_post: BTreeMap::new(), next: 0 }
+        Router {
+            last_post: BTreeMap::new(),
+            next: 0,
+        }
     }
 }
 

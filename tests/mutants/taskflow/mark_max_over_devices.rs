@@ -1,0 +1,72 @@
+//! Correct, with per-device bookkeeping: marks are kept per (user, device), but a
+//! refresh is conditional on the *maximum* over all the user's devices, so what the
+//! phone saw binds the laptop. The mark is raised to the newest write to the board at or
+//! below `observed`; the up replicas are tried in rotation, then the primary.
+
+use crate::harness::Expect;
+use replication_katas::katas::taskflow::prelude::*;
+use std::collections::{BTreeMap, BTreeSet};
+
+pub const EXPECT: Expect = Expect::Pass;
+
+pub struct Router {
+    /// Per session (user): the newest write any of their reads has shown them.
+    marks: BTreeMap<(UserId, DeviceId), Lsn>,
+    /// Every write's LSN, per board.
+    writes: BTreeMap<Key, BTreeSet<Lsn>>,
+    next: usize,
+}
+
+impl Router {
+    pub fn new() -> Self {
+        Router {
+            marks: BTreeMap::new(),
+            writes: BTreeMap::new(),
+            next: 0,
+        }
+    }
+}
+
+impl MonotonicReadsRouter for Router {
+    fn on_write_acked(&mut self, write: &BoardWrite, _cluster: &ClusterView<'_>) {
+        self.writes
+            .entry(write.board)
+            .or_default()
+            .insert(write.lsn);
+    }
+
+    fn route_read(&mut self, read: &BoardRead, cluster: &ClusterView<'_>) -> ReadPlan {
+        let mark = self
+            .marks
+            .range((read.user, DeviceId(0))..=(read.user, DeviceId(u32::MAX)))
+            .map(|(_, &m)| m)
+            .max()
+            .unwrap_or(Lsn::ZERO);
+        let need = mark;
+        let up: Vec<ReplicaId> = cluster
+            .replicas()
+            .iter()
+            .filter(|r| r.is_up())
+            .map(|r| r.id)
+            .collect();
+        self.next = self.next.wrapping_add(1);
+        let mut plan = ReadPlan::new();
+        for i in 0..up.len().min(MAX_ATTEMPTS - 1) {
+            plan = plan.replica_at_least(up[(self.next + i) % up.len()], need);
+        }
+        plan.primary()
+    }
+
+    fn on_read_served(&mut self, receipt: &ReadReceipt, _cluster: &ClusterView<'_>) {
+        let seen = self
+            .writes
+            .get(&receipt.board)
+            .and_then(|w| w.range(..=receipt.observed).next_back().copied())
+            .unwrap_or(Lsn::ZERO);
+        let m = self
+            .marks
+            .entry((receipt.user, receipt.device))
+            .or_insert(Lsn::ZERO);
+        *m = (*m).max(seen);
+    }
+}
