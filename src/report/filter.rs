@@ -133,7 +133,7 @@ pub fn select(r: &ReplayReport, filter: &ReplayFilter) -> Selection {
         }
     }
     let waste_only = !explicit && failing.is_empty();
-    let shown = r
+    let mut shown: Vec<usize> = r
         .trace
         .iter()
         .enumerate()
@@ -153,10 +153,17 @@ pub fn select(r: &ReplayReport, filter: &ReplayFilter) -> Selection {
         })
         .map(|(i, _)| i)
         .collect();
+    let mut reason = reason.join(", ");
+    // A default view stays short: when even the failures are many (a budget missed on
+    // every read), the first of them make the point.
+    if !explicit && shown.len() > SHOW_ALL_UP_TO {
+        reason = format!("the first {SHOW_ALL_UP_TO} of {}", reason);
+        shown.truncate(SHOW_ALL_UP_TO);
+    }
     Selection {
         shown,
         total,
-        reason: reason.join(", "),
+        reason,
     }
 }
 
