@@ -180,11 +180,19 @@ pub fn replay(registry: Arc<Registry>, args: ReplayArgs) -> ExitCode {
         && report.learner_fault.is_none()
         && !users.contains(user)
     {
-        eprintln!(
-            "error: --user {user}: nobody of that name acts in {}; its users are: {}.",
-            report.result.name,
-            users.join(", ")
-        );
+        if users.is_empty() {
+            eprintln!(
+                "error: --user {user}: {} has no client operations to filter; replay it \
+                 without --user.",
+                report.result.name
+            );
+        } else {
+            eprintln!(
+                "error: --user {user}: nobody of that name acts in {}; its users are: {}.",
+                report.result.name,
+                users.join(", ")
+            );
+        }
         return ExitCode::from(EXIT_USAGE);
     }
     let width = crate::report::timeline::terminal_width(0);
