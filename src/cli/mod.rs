@@ -61,7 +61,8 @@ enum Command {
         #[arg(long)]
         all: bool,
     },
-    /// Re-run one scenario and print every step, with each routing decision.
+    /// Re-run one scenario as a timeline, with each routing decision (a long one shows the
+    /// failure and what explains it; --all shows every step).
     Replay(ReplayArgs),
     /// Your implementation, the instructor's and every naive strategy, side by side.
     Compare {
@@ -208,7 +209,7 @@ struct ReplayArgs {
     /// Only what happened around this time: seconds (71.05) or milliseconds (71050ms).
     #[arg(long, value_name = "T")]
     around: Option<String>,
-    /// How far either side of --around to show.
+    /// How far either side of --around to show (seconds, or milliseconds with `ms`).
     #[arg(long, value_name = "T", default_value = "5", requires = "around")]
     window: String,
     /// Only the failing operations and the events that explain them.
