@@ -6,10 +6,16 @@
 //! * **Failure detection** is a timeout on `view.silence_ms`, the time since the last
 //!   heartbeat. Too short: a leader in a GC pause is replaced, then wakes up still
 //!   leading (a needless failover). Too long: nobody accepts writes (downtime).
-//! * **Election**: promote the reachable follower with the most of the log (highest
-//!   **LSN**). With **semi-synchronous** replication, the `sync` follower holds every
-//!   acknowledged write. Only a **majority** of the cluster (`cluster_size / 2 + 1`
-//!   nodes on the coordinator's side) may elect.
+//!   The numbers: the leader sends a heartbeat every **1 s**; the coordinator checks
+//!   every **0.5 s**. Silence counts from the last heartbeat sent before the trouble
+//!   (so it is 0–1 s when the trouble starts). GC pauses last up to **20 s** (silence up
+//!   to about 20.5 s before the leader wakes). The **downtime budget** is **60 s** from
+//!   the trouble to the promotion, charged only when a safe failover was possible.
+//! * **Election**: promote the freshest reachable follower (highest **LSN**); ties go
+//!   to the `sync` follower. With **semi-synchronous** replication the sync follower
+//!   holds every acknowledged write, so the freshest is never behind it. Only a
+//!   **majority** of the cluster (`cluster_size / 2 + 1` nodes on the coordinator's
+//!   side) may elect.
 //! * **Fencing**: a promotion starts a new term. Nodes that have seen term T + 1 reject
 //!   writes stamped T, so the old leader cannot keep writing when it comes back. Reuse
 //!   the old term and there are two leaders nobody can tell apart: **split brain**.

@@ -26,6 +26,38 @@ pub fn apply(choice: ColorChoice) {
     colored::control::set_override(on);
 }
 
+/// The width of the output, when there is one to honour: `COLUMNS` when it is set to
+/// a number (so a user, or a test, can choose), else the terminal's width when
+/// standard output is a terminal; `None` when piped, where reports keep to 100
+/// columns.
+pub fn columns() -> Option<usize> {
+    let env = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .filter(|&c| c > 0);
+    if env.is_some() {
+        return env;
+    }
+    if !std::io::stdout().is_terminal() {
+        return None;
+    }
+    terminal_columns()
+}
+
+#[cfg(unix)]
+fn terminal_columns() -> Option<usize> {
+    // SAFETY: TIOCGWINSZ writes one `winsize` into the struct we own; a zeroed
+    // winsize is a valid value to start from.
+    let mut size: libc::winsize = unsafe { std::mem::zeroed() };
+    let ok = unsafe { libc::ioctl(libc::STDOUT_FILENO, libc::TIOCGWINSZ, &mut size) } == 0;
+    (ok && size.ws_col > 0).then_some(usize::from(size.ws_col))
+}
+
+#[cfg(not(unix))]
+fn terminal_columns() -> Option<usize> {
+    None
+}
+
 /// Wraps prose at `width` columns, indenting continuation lines by `indent` spaces.
 pub fn wrap(text: &str, width: usize, indent: usize) -> String {
     let mut out = String::new();

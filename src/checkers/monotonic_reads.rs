@@ -99,10 +99,21 @@ fn explain(
 ) -> Violation {
     let names = &history.names;
     let user = names.user(read.user);
-    let writer = match history.writes.iter().find(|w| w.op == seen.write_op) {
+    let write = history.writes.iter().find(|w| w.op == seen.write_op);
+    let writer = match write {
         Some(w) if w.user == read.user => "their own".to_string(),
         Some(w) => format!("{}'s", names.user(w.user)),
         None => "an".to_string(),
+    };
+    // Name the board of the missed update: when it is not the board being read, the
+    // learner must see that the guarantee spans the whole session, not one board.
+    let written = write.map_or(seen.read.key, |w| w.key);
+    let across = if written == read.key {
+        String::new()
+    } else {
+        " (the guarantee is per session, across boards: a read of any board owes every \
+         update the session has seen)"
+            .to_string()
     };
     Violation {
         guarantee: Guarantee::MonotonicReads,
@@ -112,15 +123,18 @@ fn explain(
         operations: vec![seen.write_op, seen.read.op, read.op],
         explanation: format!(
             "{user} read {} at t={} from {}, which had applied up to {}, so {user} saw \
-             {writer} update {}; then at t={} {user}'s read of {} went to {node}, which had \
-             applied only up to {observed}: that update vanished, time went backwards.",
+             {writer} update {} to {}; then at t={} {user}'s read of {} went to {node}, which \
+             had applied only up to {observed}: the update to {} vanished, time went \
+             backwards{across}.",
             names.key(seen.read.key),
             fmt_time(seen.read.invoked_at),
             seen.node,
             seen.observed,
             seen.write_lsn,
+            names.key(written),
             fmt_time(read.invoked_at),
             names.key(read.key),
+            names.key(written),
         ),
     }
 }
@@ -214,7 +228,13 @@ mod tests {
         read(&mut h, BOB, PHONE, LAUNCH, 2_000, 1, 120);
         // On the laptop, another board: the write seen on the phone must still be there.
         read(&mut h, BOB, LAPTOP, OTHER, 3_000, 2, 100);
-        assert_eq!(monotonic_reads(&h).len(), 1);
+        let v = monotonic_reads(&h);
+        assert_eq!(v.len(), 1);
+        // The missed update is named with its board, which is not the board read.
+        let text = &v[0].explanation;
+        assert!(text.contains("update LSN 110 to board launch"), "{text}");
+        assert!(text.contains("read of board ops"), "{text}");
+        assert!(text.contains("per session, across boards"), "{text}");
     }
 
     #[test]

@@ -233,6 +233,37 @@ fn short(name: &str) -> String {
     }
 }
 
+/// What a column means, for the legend under the table.
+fn meaning(name: &str) -> &'static str {
+    match name {
+        "primary_read_share" => "share of reads served by the primary (it has a budget)",
+        "failed_reads" => "reads no node served: an error page for the user",
+        "load_imbalance" => "busiest replica's reads over its fair share (1.00× is even)",
+        "round_trips_per_read" => "attempts per read, refusals included",
+        "mean_read_latency" => "mean simulated read latency",
+        "read-your-writes" => "read-your-writes violations: a user's read missed their own write",
+        "monotonic-reads" => "monotonic-reads violations: a session's view went back in time",
+        "quorum-intersection" => {
+            "quorum-intersection violations: a read missed the latest acknowledged write"
+        }
+        "convergence" => "convergence violations: replicas still differ after read repair",
+        "exact-quorum-math" => "wrong answers from the quorum functions (overlap, probabilities…)",
+        "no-lost-acknowledged-writes" => {
+            "no-lost-acknowledged-writes violations: a promotion lost acknowledged writes"
+        }
+        "single-writable-leader" => "split brain: two leaders accepted writes under one term",
+        "majority-election" => "elections by a minority of the cluster",
+        "stale_reads" => "reads that returned an older version than the newest acknowledged",
+        "repairs" => "replicas sent the newest version by read repair",
+        "downtime" => "time without a writable leader, from the trouble to the promotion",
+        "acknowledged_writes_lost" => "acknowledged writes the new leader never had",
+        "needless_failovers" => {
+            "failovers of a leader that was alive (paused, or the majority side)"
+        }
+        _ => "",
+    }
+}
+
 fn table(c: &Comparison, units: &BTreeMap<String, Unit>) -> String {
     let (guarantees, metrics) = columns(c);
     let mut out = format!(
@@ -294,11 +325,16 @@ fn table(c: &Comparison, units: &BTreeMap<String, Unit>) -> String {
         out.push_str(&line);
         out.push('\n');
     }
-    out.push_str(
-        &"\nfailing: scenarios failed of scenarios run. Counts are summed over scenarios; shares,\n\
-          averages and durations are means; imbalance is the worst scenario's.\n"
-            .dimmed()
-            .to_string(),
-    );
+    let mut legend = String::from("\nColumns:\n  failing     scenarios failed of scenarios run\n");
+    for name in guarantees.iter().chain(&metrics) {
+        legend.push_str(&format!("  {:<11} {}\n", short(name), meaning(name)));
+    }
+    legend.push_str("Counts are summed over scenarios; shares, averages and durations are means");
+    legend.push_str(if metrics.iter().any(|m| m == "load_imbalance") {
+        ";\nimbalance is the worst scenario's.\n"
+    } else {
+        ".\n"
+    });
+    out.push_str(&legend.dimmed().to_string());
     out
 }

@@ -3,6 +3,7 @@
 use super::{EXIT_FAIL, EXIT_PASS, EXIT_USAGE, Format, GradeArgs, ReplayArgs, find, input_error};
 use crate::grader::{GradeRequest, LearnerFault, Target, run_watched, splitmix64};
 use crate::katas::{KataRunner, Registry};
+use crate::report::filter::{ReplayFilter, parse_time};
 use crate::report::{GradeReport, ReplayReport, Stats, Verdict, human, json};
 use std::path::Path;
 use std::process::ExitCode;
@@ -76,6 +77,10 @@ pub fn grade(registry: Arc<Registry>, args: GradeArgs) -> ExitCode {
     request.scenario_dir = args.implementation.scenarios.clone();
     request.exhaustive = args.exhaustive;
     request.jobs = args.jobs;
+    if args.format == Format::Human {
+        // The report is indented by two columns.
+        request.timeline_width = crate::report::timeline::terminal_width(4);
+    }
 
     let started = Instant::now();
     let worker = Arc::clone(&registry);
@@ -101,7 +106,7 @@ pub fn grade(registry: Arc<Registry>, args: GradeArgs) -> ExitCode {
         Format::Json => print!("{}", json::grade(&report)),
         Format::Human => {
             print!("{}", human::grade(&report));
-            if report.learner_fault.is_none() {
+            if args.timings && report.learner_fault.is_none() {
                 eprintln!(
                     "graded {} scenarios ({} simulated events) in {:.2} s",
                     report.stats.scenarios,
@@ -114,10 +119,35 @@ pub fn grade(registry: Arc<Registry>, args: GradeArgs) -> ExitCode {
     exit_for(report.verdict)
 }
 
+/// The replay's filters from the command line, or the usage error to print.
+fn replay_filter(args: &ReplayArgs) -> Result<ReplayFilter, String> {
+    let around = match &args.around {
+        Some(t) => {
+            let at = parse_time(t).map_err(|e| format!("--around: {e}"))?;
+            let window = parse_time(&args.window).map_err(|e| format!("--window: {e}"))?;
+            Some((at, window))
+        }
+        None => None,
+    };
+    Ok(ReplayFilter {
+        all: args.all,
+        user: args.user.clone(),
+        around,
+        violations: args.violations,
+    })
+}
+
 pub fn replay(registry: Arc<Registry>, args: ReplayArgs) -> ExitCode {
     let kata = match find(&registry, &args.kata) {
         Ok(k) => k,
         Err(code) => return code,
+    };
+    let filter = match replay_filter(&args) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(EXIT_USAGE);
+        }
     };
     if let Err(code) = check_dir(args.implementation.scenarios.as_deref()) {
         return code;
@@ -145,6 +175,27 @@ pub fn replay(registry: Arc<Registry>, args: ReplayArgs) -> ExitCode {
             return ExitCode::from(EXIT_FAIL);
         }
     };
-    print!("{}", human::replay(&report, args.lines));
+    let users = crate::report::filter::users(&report.trace);
+    if let Some(user) = &filter.user
+        && report.learner_fault.is_none()
+        && !users.contains(user)
+    {
+        if users.is_empty() {
+            eprintln!(
+                "error: --user {user}: {} has no client operations to filter; replay it \
+                 without --user.",
+                report.result.name
+            );
+        } else {
+            eprintln!(
+                "error: --user {user}: nobody of that name acts in {}; its users are: {}.",
+                report.result.name,
+                users.join(", ")
+            );
+        }
+        return ExitCode::from(EXIT_USAGE);
+    }
+    let width = crate::report::timeline::terminal_width(0);
+    print!("{}", human::replay(&report, args.lines, &filter, width));
     exit_for(report.result.verdict)
 }

@@ -10,37 +10,74 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
+/// What `grade <kata>` grades, without the counterexample (`kata list` only needs the
+/// verdict and the figures): the curated scenarios and the default random batch.
+/// `kata list` grades exactly this, so the two cannot disagree on the same seed — and
+/// a verdict that changed with the seed would be a grader defect.
+pub fn list_request(seed: u64) -> GradeRequest {
+    let mut request = GradeRequest::new(Target::Learner, seed);
+    request.explain = false;
+    request
+}
+
+/// The learner's status on one kata, as `kata list` shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Status {
+    pub verdict: Verdict,
+    /// "passed", "failing", "not started", "panics", "hangs", "cannot grade".
+    pub label: &'static str,
+    /// "3 read-your-writes violations" or "primary reads 1.1%"; may be empty.
+    pub summary: String,
+}
+
 /// The learner's status on a kata, computed live rather than read from a progress
-/// file: their code is graded against the curated scenarios (no random batch), which
-/// takes a fraction of a second and can never disagree with what `grade` would say.
-fn status(registry: &Arc<Registry>, name: &'static str) -> (Verdict, String, String) {
+/// file: their code is graded as `grade` would grade it ([`list_request`]).
+pub fn status(registry: &Arc<Registry>, name: &'static str, seed: u64) -> Status {
     let registry = Arc::clone(registry);
     let result = run_watched(Duration::from_secs(2), move |guard| {
         let kata = registry.find(name).expect("kata is registered");
-        let mut request = GradeRequest::new(Target::Learner, 1);
-        request.random = 0;
-        request.explain = false;
-        kata.grade(&request, &guard)
+        kata.grade(&list_request(seed), &guard)
     });
-    match result {
+    let (verdict, label, summary) = match result {
         Ok(Ok(report)) => {
-            let (status, summary) = match report.verdict {
-                Verdict::Pass => ("passed".green().to_string(), pass_summary(&report)),
-                Verdict::NotImplemented => ("not started".yellow().to_string(), String::new()),
-                Verdict::Fail if report.learner_fault.is_some() => (
-                    "panics".red().to_string(),
-                    "grade it to see where".to_string(),
-                ),
-                Verdict::Fail => ("failing".red().to_string(), fail_summary(&report)),
+            let (label, summary) = match report.verdict {
+                Verdict::Pass => ("passed", pass_summary(&report)),
+                Verdict::NotImplemented => ("not started", String::new()),
+                Verdict::Fail if report.learner_fault.is_some() => {
+                    ("panics", "grade it to see where".to_string())
+                }
+                Verdict::Fail => ("failing", fail_summary(&report)),
             };
-            (report.verdict, status, summary)
+            (report.verdict, label, summary)
         }
-        Ok(Err(e)) => (
-            Verdict::Fail,
-            "cannot grade".red().to_string(),
-            e.to_string(),
-        ),
-        Err(_) => (Verdict::Fail, "hangs".red().to_string(), String::new()),
+        Ok(Err(e)) => (Verdict::Fail, "cannot grade", e.to_string()),
+        Err(_) => (Verdict::Fail, "hangs", String::new()),
+    };
+    Status {
+        verdict,
+        label,
+        summary,
+    }
+}
+
+/// 2000 → "2,000".
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn colored_label(status: &Status) -> String {
+    match status.verdict {
+        Verdict::Pass => status.label.green().to_string(),
+        Verdict::NotImplemented => status.label.yellow().to_string(),
+        Verdict::Fail => status.label.red().to_string(),
     }
 }
 
@@ -84,25 +121,29 @@ fn pass_summary(report: &GradeReport) -> String {
     format!("primary reads {:.1}%", mean * 100.0)
 }
 
-pub fn list(registry: &Arc<Registry>, state: &std::path::Path) -> ExitCode {
+pub fn list(registry: &Arc<Registry>, state: &std::path::Path, seed: u64) -> ExitCode {
     let (progress, warning) = crate::progress::load(state);
     if let Some(w) = warning {
         eprintln!("warning: {w}");
     }
     println!("{}", "The katas, in order".bold());
     let mut next: Option<&'static str> = None;
+    let mut failing = false;
     for kata in registry.all() {
         let info = kata.info();
-        let (verdict, status, mut summary) = status(registry, info.name);
+        let status = status(registry, info.name, seed);
+        let mut summary = status.summary.clone();
         if let Some(score) = super::quiz::list_note(&progress, info.name) {
             if !summary.is_empty() {
                 summary.push_str(" · ");
             }
             summary.push_str(&score);
         }
-        if verdict != Verdict::Pass && next.is_none() {
+        if status.verdict != Verdict::Pass && next.is_none() {
             next = Some(info.name);
         }
+        failing |= status.verdict == Verdict::Fail;
+        let status = colored_label(&status);
         println!(
             "  {:<11} {:<18} {:<4} {}",
             info.name.bold(),
@@ -115,6 +156,18 @@ pub fn list(registry: &Arc<Registry>, state: &std::path::Path) -> ExitCode {
             }
         );
         println!("  {:<11} {}", "", info.summary.dimmed());
+    }
+    let ran = format!(
+        "Each status is a full grade, as `grade` runs it: the curated scenarios and {} random \
+         ones, seed {seed}.",
+        thousands(crate::grader::DEFAULT_RANDOM_SCENARIOS)
+    );
+    println!("\n{}", crate::term::wrap(&ran, 96, 0).dimmed());
+    if failing {
+        println!(
+            "{}",
+            format!("See a failure with `cargo run -- grade <kata> --seed {seed}`.").dimmed()
+        );
     }
     match next {
         Some(name) => println!("\nNext: {name}. Read it with `cargo run -- kata show {name}`."),

@@ -11,6 +11,8 @@ mod quiz;
 mod reset;
 mod watch;
 
+pub use kata::{Status, list_request, status};
+
 use crate::grader::{DEFAULT_RANDOM_SCENARIOS, INSTRUCTOR, Target};
 use crate::katas::{KataRunner, Registry};
 use crate::term::{self, ColorChoice};
@@ -59,7 +61,8 @@ enum Command {
         #[arg(long)]
         all: bool,
     },
-    /// Re-run one scenario and print every step, with each routing decision.
+    /// Re-run one scenario as a timeline, with each routing decision (a long one shows the
+    /// failure and what explains it; --all shows every step).
     Replay(ReplayArgs),
     /// Your implementation, the instructor's and every naive strategy, side by side.
     Compare {
@@ -87,6 +90,10 @@ enum Command {
         /// How long the file must be quiet after a save before grading.
         #[arg(long, default_value_t = 200, value_name = "MS")]
         debounce_ms: u64,
+        /// Grade every save on this seed, so each run meets the same scenarios; a
+        /// fresh seed each run by default.
+        #[arg(long)]
+        seed: Option<u64>,
     },
     /// Print a shell completion script, e.g. `cargo run -- completions bash`.
     Completions {
@@ -97,8 +104,13 @@ enum Command {
 
 #[derive(Debug, Subcommand)]
 enum KataCommand {
-    /// Every kata, with its topic and your status.
-    List,
+    /// Every kata, with its topic and your status (a full grade of each, as `grade`
+    /// runs it).
+    List {
+        /// Seed for the random scenarios; a fresh one by default.
+        #[arg(long)]
+        seed: Option<u64>,
+    },
     /// A kata's story, the file to edit and what to implement.
     Show { kata: String },
     /// Put the shipped skeleton back in the kata file (asks first).
@@ -187,6 +199,22 @@ struct ReplayArgs {
     /// One sentence per event instead of the timeline.
     #[arg(long)]
     lines: bool,
+    /// Every event. By default a long replay shows the failing operations and what
+    /// explains them (or the reads that spent a budget), with the cluster's events.
+    #[arg(long, conflicts_with_all = ["user", "around", "violations"])]
+    all: bool,
+    /// Only this user's operations (and the cluster's events).
+    #[arg(long, value_name = "NAME")]
+    user: Option<String>,
+    /// Only what happened around this time: seconds (71.05) or milliseconds (71050ms).
+    #[arg(long, value_name = "T")]
+    around: Option<String>,
+    /// How far either side of --around to show (seconds, or milliseconds with `ms`).
+    #[arg(long, value_name = "T", default_value = "5", requires = "around")]
+    window: String,
+    /// Only the failing operations and the events that explain them.
+    #[arg(long)]
+    violations: bool,
     #[arg(long, default_value_t = 2_000, value_name = "MS")]
     hang_limit_ms: u64,
 }
@@ -263,7 +291,11 @@ pub fn run(registry: Registry, root: PathBuf) -> ExitCode {
     term::apply(cli.color);
     let registry = Arc::new(registry);
     match cli.command {
-        Command::Kata(KataCommand::List) => kata::list(&registry, &state_file(&root)),
+        Command::Kata(KataCommand::List { seed }) => kata::list(
+            &registry,
+            &state_file(&root),
+            seed.unwrap_or_else(grade::fresh_seed),
+        ),
         Command::Kata(KataCommand::Show { kata }) => kata::show(&registry, &kata),
         Command::Kata(KataCommand::Reset {
             kata,
@@ -297,12 +329,14 @@ pub fn run(registry: Registry, root: PathBuf) -> ExitCode {
             kata,
             manual,
             debounce_ms,
+            seed,
         } => watch::watch(
             &registry,
             &root,
             &kata,
             manual,
             std::time::Duration::from_millis(debounce_ms),
+            seed,
         ),
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();

@@ -53,6 +53,9 @@ pub struct GradeRequest {
     /// Build a counterexample (determinism check, shrinking, timeline) for the first
     /// failure. `compare` turns it off: it only wants the numbers.
     pub explain: bool,
+    /// How wide the counterexample's timeline may be: the terminal's width for a
+    /// person, [`crate::report::timeline::WIDTH`] otherwise (JSON, pipes).
+    pub timeline_width: usize,
 }
 
 impl GradeRequest {
@@ -65,6 +68,7 @@ impl GradeRequest {
             exhaustive: false,
             jobs: 0,
             explain: true,
+            timeline_width: crate::report::timeline::WIDTH,
         }
     }
 }
@@ -206,6 +210,7 @@ fn result_of(name: String, source: Source, run: &ScenarioRun) -> ScenarioResult 
         metrics: run.metrics.clone(),
         budgets: run.budgets.clone(),
         notes: run.notes.clone(),
+        lesson: pass.then(|| run.lesson.clone()).flatten(),
         events: run.events,
     }
 }
@@ -484,6 +489,7 @@ impl Pool {
             metrics: Vec::new(),
             budgets,
             notes: Vec::new(),
+            lesson: None,
             events: 0,
         })
     }
@@ -500,11 +506,11 @@ impl Pool {
 
 /// A run's trace as timeline rows, and which rows show a violation; nothing when there
 /// is nothing to draw (a sweep of pure functions).
-fn drawn(run: &ScenarioRun) -> (Vec<String>, Vec<usize>) {
+fn drawn(run: &ScenarioRun, width: usize) -> (Vec<String>, Vec<usize>) {
     if run.trace.is_empty() {
         return (Vec::new(), Vec::new());
     }
-    let rows = crate::report::timeline::render(&run.trace);
+    let rows = crate::report::timeline::render(&run.trace, width);
     let violating = rows
         .iter()
         .enumerate()
@@ -512,6 +518,12 @@ fn drawn(run: &ScenarioRun) -> (Vec<String>, Vec<usize>) {
         .map(|(i, _)| i)
         .collect();
     (rows.into_iter().map(|row| row.text).collect(), violating)
+}
+
+/// What a kata's scenario sizes count, for `size` of them.
+fn size_unit<K: Kata>(kata: &K, size: usize) -> String {
+    let (one, many) = kata.size_unit();
+    if size == 1 { one } else { many }.to_string()
 }
 
 /// The name of the pooled result in reports.
@@ -536,7 +548,7 @@ fn pooled_counterexample<K: Kata>(
         .map(BudgetCheck::describe)
         .unwrap_or_default();
     let size = kata.size(scenario);
-    let (timeline, violating_rows) = drawn(&run);
+    let (timeline, violating_rows) = drawn(&run, request.timeline_width);
     Ok(Counterexample {
         scenario: scenario.name().to_string(),
         guarantee: missed.metric.to_string(),
@@ -548,9 +560,12 @@ fn pooled_counterexample<K: Kata>(
         events: run.trace.iter().map(TraceEvent::line).collect(),
         timeline,
         violating_rows,
+        legend: kata.info().legend.to_string(),
         shrunk_from: size,
         shrunk_to: size,
         original: None,
+        shrunk_unit: size_unit(kata, size),
+        minimal: false,
         replay: replay_command(kata.info().name, request, scenario.name()),
     })
 }
@@ -692,7 +707,7 @@ fn counterexample_of<K: Kata>(
             (metric.to_string(), b.describe())
         }
     };
-    let (timeline, violating_rows) = drawn(&run);
+    let (timeline, violating_rows) = drawn(&run, request.timeline_width);
     Ok(Counterexample {
         scenario: failed.name.clone(),
         guarantee,
@@ -700,9 +715,12 @@ fn counterexample_of<K: Kata>(
         events: run.trace.iter().map(TraceEvent::line).collect(),
         timeline,
         violating_rows,
+        legend: kata.info().legend.to_string(),
         shrunk_from: shrunk.from,
         shrunk_to: shrunk.to,
         original: original.filter(|_| shrunk.to < shrunk.from),
+        shrunk_unit: size_unit(kata, shrunk.to),
+        minimal: shrunk.to == shrunk.from,
         replay: replay_command(kata.info().name, request, &failed.name),
     })
 }
@@ -737,6 +755,7 @@ pub fn replay<K: Kata>(
         };
     Ok(ReplayReport {
         kata: kata.info().name,
+        legend: kata.info().legend,
         implementation,
         seed: request.seed,
         result,

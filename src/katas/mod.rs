@@ -27,6 +27,7 @@ macro_rules! registry_entry {
     };
 }
 
+pub mod belief;
 pub mod failover;
 pub mod quickpost;
 pub mod quorum;
@@ -61,6 +62,8 @@ pub struct KataInfo {
     pub implement: &'static [&'static str],
     /// Progressive hints: the first nudges, the last nearly gives the design.
     pub hints: &'static [&'static str],
+    /// What the symbols of this kata's timelines mean, in one line under 100 columns.
+    pub legend: &'static str,
     /// What the learner's implementation is constructed with: the first guarded call
     /// of every scenario, named in the report if it panics.
     pub constructor: LearnerFn,
@@ -99,11 +102,16 @@ pub struct ScenarioRun {
     /// Facts worth reporting that are not violations ("acknowledged writes lost: LSN
     /// 1009 to LSN 1010, which no surviving node had").
     pub notes: Vec<String>,
+    /// What passing this scenario teaches, with the learner's own numbers; shown under
+    /// a passing grade (the quorum kata answers its own question this way).
+    pub lesson: Option<String>,
 }
 
 impl ScenarioRun {
     /// Marks, in the trace, the operation that completed each violation (the last of
-    /// its operations: the read that saw too little).
+    /// its operations: the read that saw too little). Client operations keep their
+    /// detail (what the router was told) only where they violate: on every read it
+    /// would bury the timeline.
     pub fn mark_violations(&mut self) {
         for v in &self.violations {
             let last = v.operations.last().copied();
@@ -113,6 +121,11 @@ impl ScenarioRun {
                 .find(|e| e.op.is_some() && e.op == last)
             {
                 e.violates = Some(v.guarantee);
+            }
+        }
+        for e in &mut self.trace {
+            if e.op.is_some() && e.violates.is_none() {
+                e.detail = None;
             }
         }
     }
@@ -143,6 +156,12 @@ pub trait Kata: Send + Sync + 'static {
 
     /// The size the shrinker minimizes: operations plus faults.
     fn size(&self, scenario: &Self::Scenario) -> usize;
+
+    /// What [`Kata::size`] counts, singular and plural, for "shrunk from 205 to 3
+    /// operations and faults".
+    fn size_unit(&self) -> (&'static str, &'static str) {
+        ("operation or fault", "operations and faults")
+    }
 
     /// Smaller variants of a scenario, most aggressive first (see
     /// [`crate::grader::removals`]).

@@ -1,6 +1,7 @@
 //! The human rendering of a grade: short lines (under 100 columns), colored when the
 //! terminal allows, and always ending with what to do next.
 
+use super::filter::ReplayFilter;
 use super::{GradeReport, ReplayReport, ScenarioResult, Source, Verdict};
 use crate::grader::LearnerFault;
 use colored::Colorize;
@@ -217,11 +218,20 @@ pub fn grade(report: &GradeReport) -> String {
         }
         // Sweeps of pure functions have no events to draw; their explanation says it all.
         if !c.timeline.is_empty() {
-            let _ = writeln!(
-                out,
-                "\n  Shrunk from {} to {} events (operations and faults):\n",
-                c.shrunk_from, c.shrunk_to
-            );
+            let size = if c.minimal {
+                format!(
+                    "Already minimal at {} {} — nothing could be removed and still fail",
+                    c.shrunk_to, c.shrunk_unit
+                )
+            } else if c.shrunk_from == c.shrunk_to {
+                format!("The scenario as it ran ({} {})", c.shrunk_to, c.shrunk_unit)
+            } else {
+                format!(
+                    "Shrunk from {} to {} {}",
+                    c.shrunk_from, c.shrunk_to, c.shrunk_unit
+                )
+            };
+            let _ = writeln!(out, "\n  {size}:\n");
             for (i, row) in c.timeline.iter().enumerate() {
                 let row = if c.violating_rows.contains(&i) {
                     row.red().bold().to_string()
@@ -232,7 +242,7 @@ pub fn grade(report: &GradeReport) -> String {
                 };
                 let _ = writeln!(out, "  {row}");
             }
-            let _ = writeln!(out, "  {}", crate::report::timeline::LEGEND.dimmed());
+            let _ = writeln!(out, "  {}", crate::term::wrap(&c.legend, 96, 2).dimmed());
         }
         let _ = writeln!(out, "\n  Replay it: {}", c.replay.cyan());
     }
@@ -247,10 +257,15 @@ pub fn grade(report: &GradeReport) -> String {
                 "{} all {total} scenarios: no violations, every budget met.",
                 "PASS".green().bold()
             );
+            for lesson in report.scenarios.iter().filter_map(|s| s.lesson.as_deref()) {
+                let _ = writeln!(out, "\n{}", crate::term::wrap(lesson, 96, 0));
+            }
             if report.file.is_some() {
                 let _ = writeln!(
                     out,
-                    "Well done. Compare your design with the instructor's: solutions/{}.rs",
+                    "\nWell done. Compare your design with the instructor's and the naive \
+                     strategies', side by side: `cargo run -- compare {}` (it shows the \
+                     instructor's source too).",
                     report.kata
                 );
             }
@@ -269,9 +284,10 @@ pub fn grade(report: &GradeReport) -> String {
     out
 }
 
-/// Renders a replay: the whole trace as a timeline (or, with `lines`, one sentence per
-/// event), then the violations, the budgets and the verdict.
-pub fn replay(r: &ReplayReport, lines: bool) -> String {
+/// Renders a replay: the events `filter` selects as a timeline `width` columns wide (or,
+/// with `lines`, one sentence per event), a line saying what was left out and how to
+/// see it, then the violations, the budgets and the verdict.
+pub fn replay(r: &ReplayReport, lines: bool, filter: &ReplayFilter, width: usize) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -285,8 +301,14 @@ pub fn replay(r: &ReplayReport, lines: bool) -> String {
         let _ = writeln!(out, "{}", fault_text(fault, r.kata));
         return out;
     }
+    let selection = super::filter::select(r, filter);
+    let trace: Vec<super::TraceEvent> = selection
+        .shown
+        .iter()
+        .map(|&i| r.trace[i].clone())
+        .collect();
     if lines {
-        for e in &r.trace {
+        for e in &trace {
             let line = e.line();
             let _ = if e.violates.is_some() {
                 writeln!(out, "{}", line.red().bold())
@@ -294,15 +316,37 @@ pub fn replay(r: &ReplayReport, lines: bool) -> String {
                 writeln!(out, "{line}")
             };
         }
-    } else if !r.trace.is_empty() {
-        for row in crate::report::timeline::render(&r.trace) {
+    } else if !trace.is_empty() {
+        for row in crate::report::timeline::render(&trace, width) {
             let _ = if row.violation {
                 writeln!(out, "{}", row.text.red().bold())
             } else {
                 writeln!(out, "{}", row.text)
             };
         }
-        let _ = writeln!(out, "{}", crate::report::timeline::LEGEND.dimmed());
+        let _ = writeln!(
+            out,
+            "{}",
+            crate::term::wrap(r.legend, width.max(60), 0).dimmed()
+        );
+    }
+    if selection.shown.len() < selection.total {
+        let what = if selection.reason.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", selection.reason)
+        };
+        let text = format!(
+            "Showing {} of {} events{what}. Every event: add --all. Narrow it: --user NAME, \
+             --around SECONDS [--window SECONDS], --violations.",
+            selection.shown.len(),
+            selection.total
+        );
+        let _ = writeln!(
+            out,
+            "{}",
+            crate::term::wrap(&text, width.max(60), 0).dimmed()
+        );
     }
     let _ = writeln!(out);
     for v in &r.result.violations {

@@ -5,6 +5,7 @@
 //! instructor's tooling. Nothing here reads the clock: the same seed gives the same
 //! bytes. (The one measured figure, `stats.elapsed_ms`, is filled only on request.)
 
+pub mod filter;
 pub mod human;
 pub mod json;
 pub mod timeline;
@@ -300,6 +301,10 @@ pub struct ScenarioResult {
     /// Facts worth knowing that are not violations.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// What passing this scenario teaches, in the learner's own numbers; shown under a
+    /// passing grade.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lesson: Option<String>,
     #[serde(skip)]
     pub events: u64,
 }
@@ -361,6 +366,13 @@ pub struct TraceEvent {
     pub attempts: Vec<AttemptRecord>,
     /// For writes: the LSN the primary gave it.
     pub wrote: Option<Lsn>,
+    /// More cells for this row, as (lane, text): every responder of a quorum read and
+    /// the version it returned, each follower's position at a promotion.
+    pub cells: Vec<(String, String)>,
+    /// A sentence drawn under the row: at a failing read, what the router was told
+    /// (reports, failure detector) next to the true positions — the lesson is often in
+    /// the difference.
+    pub detail: Option<String>,
 }
 
 impl TraceEvent {
@@ -376,6 +388,8 @@ impl TraceEvent {
             label: label.into(),
             attempts: Vec::new(),
             wrote: None,
+            cells: Vec::new(),
+            detail: None,
         }
     }
 
@@ -416,12 +430,20 @@ pub struct Counterexample {
     /// Rows of the timeline (the header is row 0) that show a violation.
     #[serde(skip)]
     pub violating_rows: Vec<usize>,
+    /// The kata's legend for the timeline's symbols.
+    #[serde(skip)]
+    pub legend: String,
     /// Size (operations and faults) of the failing scenario before and after shrinking.
     pub shrunk_from: usize,
     pub shrunk_to: usize,
     /// For a missed budget: the original scenario's figures, before shrinking.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub original: Option<String>,
+    /// What the sizes count, e.g. "operations and faults" or "nodes".
+    pub shrunk_unit: String,
+    /// The shrinker ran and could remove nothing (unlike a scenario shown as it ran).
+    #[serde(skip)]
+    pub minimal: bool,
     /// The one command that replays it.
     pub replay: String,
 }
@@ -471,6 +493,8 @@ impl GradeReport {
 #[derive(Clone, Debug, PartialEq)]
 pub struct ReplayReport {
     pub kata: &'static str,
+    /// The kata's legend for the timeline's symbols.
+    pub legend: &'static str,
     pub implementation: String,
     pub seed: u64,
     pub result: ScenarioResult,

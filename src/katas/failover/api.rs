@@ -37,7 +37,10 @@ pub struct FailoverView {
     pub leader: Node,
     /// The leader's last reported position.
     pub leader_lsn: Lsn,
-    /// How long since the coordinator last heard the leader's heartbeat.
+    /// How long since the coordinator last heard the leader's heartbeat. Heartbeats
+    /// come every second and the coordinator checks every half second, so a live
+    /// leader's silence stays under 1 s; after trouble it grows from the last
+    /// heartbeat sent before it.
     pub silence_ms: Millis,
     /// Nodes in the cluster, the leader included.
     pub cluster_size: u32,

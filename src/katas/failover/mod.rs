@@ -8,6 +8,7 @@ mod random;
 mod scenario;
 mod sim;
 mod text;
+mod trace;
 
 pub use api::{FailoverCoordinator, FailoverView, FollowerView, Node, Promotion, Refusal, Term};
 pub use scenario::{FailoverScenario, FollowerSpec, Trouble};
@@ -33,6 +34,7 @@ static INFO: KataInfo = KataInfo {
     story: text::STORY,
     implement: text::IMPLEMENT,
     hints: text::HINTS,
+    legend: trace::LEGEND,
     constructor: LearnerFn::new("Coordinator::new"),
     skeleton: include_str!("../../../skeletons/failover.rs"),
 };
@@ -60,6 +62,11 @@ impl Kata for Failover {
 
     fn size(&self, s: &FailoverScenario) -> usize {
         s.followers.len() + 1
+    }
+
+    /// The shrinker drops followers: what it counts is nodes.
+    fn size_unit(&self) -> (&'static str, &'static str) {
+        ("node", "nodes")
     }
 
     /// Followers can be dropped (one at a time, from the last, keeping the sync one).

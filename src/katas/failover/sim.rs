@@ -7,6 +7,7 @@
 
 use super::api::{FailoverCoordinator, FailoverView, FollowerView, Node, Promotion, Term};
 use super::scenario::{FailoverScenario, Trouble};
+use super::trace;
 use crate::checkers::failover::{
     FailoverRecord, PromotionRecord, majority_election, no_lost_acknowledged_writes,
     single_writable_leader,
@@ -192,18 +193,9 @@ pub fn run(
         ));
     }
     if trace {
-        out.trace
-            .push(event(trouble_at, "node-1", s.trouble_text(), "trouble"));
+        out.trace.push(trace::trouble(s, trouble_at));
         if let Some(p) = &promotion {
-            let mut e = event(
-                p.at,
-                &format!("node-{}", p.node),
-                format!(
-                    "promoted to leader under term {} (its log ends at LSN {})",
-                    p.term, p.lsn
-                ),
-                "promoted",
-            );
+            let mut e = trace::promotion(s, p.at, p.node, p.term, p.lsn, last_heartbeat);
             if !out.violations.is_empty() {
                 e.violates = out.violations.first().map(|v| v.guarantee);
             }
@@ -218,12 +210,8 @@ pub fn run(
             ));
         }
         if let Some(why) = &refused {
-            out.trace.push(event(
-                t.saturating_sub(CHECK_MS),
-                "coordinator",
-                format!("refuses to fail over and pages a human: {why}"),
-                "refuses",
-            ));
+            let at = t.saturating_sub(CHECK_MS);
+            out.trace.push(trace::refusal(at, why, last_heartbeat));
         }
         out.trace.sort_by_key(|e| e.at);
     }
@@ -266,13 +254,31 @@ pub fn run(
         );
     }
     if let (Some(max), true) = (s.budgets.max_downtime_ms, safe_failover_possible) {
-        out.budgets.push(BudgetCheck::at_most(
+        let budget = BudgetCheck::at_most(
             "downtime",
             downtime as f64,
             max as f64,
             Unit::Millis,
             format!("at most {} without a writable leader", fmt_time(max)),
-        ));
+        );
+        // Waiting cost the budget: say who could have taken over, on the row where the
+        // coordinator refused (or was still waiting).
+        if !budget.met
+            && promotion.is_none()
+            && let Some(safe) = trace::safe_candidate(s, acked)
+        {
+            out.notes.push(safe.clone());
+            if trace {
+                let at_coordinator = |e: &TraceEvent| matches!(&e.lane, crate::report::Lane::Node(n) if n == trace::COORDINATOR);
+                if !out.trace.iter().any(at_coordinator) {
+                    out.trace.push(trace::waited(s.duration_ms, last_heartbeat));
+                }
+                if let Some(e) = out.trace.iter_mut().rev().find(|e| at_coordinator(e)) {
+                    e.detail = Some(safe);
+                }
+            }
+        }
+        out.budgets.push(budget);
     }
     Ok(out)
 }

@@ -98,6 +98,7 @@ pub fn run(
                     _ => Lsn::ZERO,
                 };
                 let replica_could = tally.before_read(&mut cluster, needs);
+                let belief = trace.then(|| crate::katas::belief::belief(&mut cluster));
                 cluster.execute_into(&plan, &mut exec);
                 tally.record(&exec);
                 let read_op = ReadOp {
@@ -115,7 +116,7 @@ pub fn run(
                         (format!("{owner}'s profile"), format!("view {owner}"))
                     };
                     let text = format!("views {whose}: {}", reads::describe_attempts(&exec));
-                    let event = reads::read_event(
+                    let mut event = reads::read_event(
                         &history.names,
                         read_op,
                         text,
@@ -123,6 +124,7 @@ pub fn run(
                         replica_could,
                         &exec,
                     );
+                    event.detail = belief;
                     out.trace.push(event);
                 }
                 reads::push_read(&mut history, read_op, &exec);

@@ -55,3 +55,6 @@ pub const HINTS: &[&str] = &[
      `.primary()`: a replica that crashed unnoticed then falls back to another replica, \
      not to the primary.",
 ];
+
+/// The timeline legend: the read katas share it.
+pub const LEGEND: &str = crate::report::timeline::LEGEND;

@@ -34,6 +34,7 @@ static INFO: KataInfo = KataInfo {
     story: text::STORY,
     implement: text::IMPLEMENT,
     hints: text::HINTS,
+    legend: text::LEGEND,
     constructor: LearnerFn::new("Quorums::new"),
     skeleton: include_str!("../../../skeletons/quorum.rs"),
 };
@@ -142,7 +143,7 @@ impl Kata for QuorumKata {
             .sweep
             .as_ref()
             .expect("validated: a sweep or a simulation");
-        let (violations, calls) = sweep::run(sweep, subject, guard)?;
+        let (violations, calls, lesson) = sweep::run(sweep, subject, guard)?;
         Ok(ScenarioRun {
             metrics: vec![
                 Metric::new("calls", calls as f64, Unit::Count),
@@ -153,6 +154,7 @@ impl Kata for QuorumKata {
             events: calls,
             trace: Vec::new(),
             notes: Vec::new(),
+            lesson,
         })
     }
 }

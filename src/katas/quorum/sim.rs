@@ -48,6 +48,16 @@ fn event(at: Millis, text: String, label: String, op: usize) -> TraceEvent {
     }
 }
 
+/// "cart " in the timeline's labels when the scenario has several keys; nothing when
+/// it has one.
+fn key_label(sim: &Simulation, key: &str) -> String {
+    if sim.keys.len() > 1 {
+        format!("{key} ")
+    } else {
+        String::new()
+    }
+}
+
 fn nodes(list: &[u32]) -> String {
     if list.is_empty() {
         return "no node".into();
@@ -155,16 +165,25 @@ pub fn run(
                             sim.w
                         )
                     };
-                    out.trace.push(event(
+                    let mut e = event(
                         t,
                         format!(
                             "writes v{version} of {} to {}{hint_note}: {verdict}",
                             op.key,
                             nodes(&targets)
                         ),
-                        format!("write v{version}{}", if acked { "" } else { " ✗" }),
+                        format!(
+                            "write {}v{version}{}",
+                            key_label(sim, &op.key),
+                            if acked { "" } else { " ✗" }
+                        ),
                         op_count,
-                    ));
+                    );
+                    e.cells = targets
+                        .iter()
+                        .map(|h| (format!("node-{h}"), format!("+ v{version}")))
+                        .collect();
+                    out.trace.push(e);
                 }
             }
             OpKind::Read => {
@@ -189,7 +208,7 @@ pub fn run(
                                 asked.len(),
                                 sim.r
                             ),
-                            "read ✗ unavailable".into(),
+                            format!("read {}✗ unavailable", key_label(sim, &op.key)),
                             op_count,
                         ));
                     }
@@ -223,7 +242,21 @@ pub fn run(
                         stale += 1;
                     }
                     if trace {
-                        out.trace.push(event(
+                        // Every responder in its lane, in the order its answer arrived,
+                        // with what it returned; and the nodes the coordinator repaired.
+                        let mut cells: Vec<(String, String)> = delivered
+                            .iter()
+                            .enumerate()
+                            .map(|(i, r)| {
+                                let version = r.version.map_or("—".into(), |v| v.to_string());
+                                (format!("node-{}", r.node.0), format!("{} {version}", i + 1))
+                            })
+                            .collect();
+                        cells.extend(resolution.repair.iter().map(|n| {
+                            let to = returned.map_or("—".into(), |v| format!("v{v}"));
+                            (format!("node-{}", n.0), format!("↻ {to}"))
+                        }));
+                        let mut e = event(
                             t,
                             format!(
                                 "answers {}: reads {} from {}: {}; coordinator returns {}, \
@@ -253,11 +286,14 @@ pub fn run(
                                 }
                             ),
                             format!(
-                                "read → {}",
+                                "read {}→ {}",
+                                key_label(sim, &op.key),
                                 returned.map_or("—".into(), |v| format!("v{v}"))
                             ),
                             op_count,
-                        ));
+                        );
+                        e.cells = cells;
+                        out.trace.push(e);
                     }
                     history.push(
                         QuorumRead::new(op_count, t, &op.key, latest_acked[key], returned),
@@ -292,6 +328,8 @@ pub fn run(
                 label: "down".into(),
                 attempts: Vec::new(),
                 wrote: None,
+                cells: Vec::new(),
+                detail: None,
             });
         }
         out.trace.sort_by_key(|e| e.at);

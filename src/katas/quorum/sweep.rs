@@ -219,7 +219,8 @@ pub fn run(
     sweep: &Sweep,
     q: &mut dyn Quorum,
     guard: &Guard,
-) -> Result<(Vec<Violation>, u64), LearnerFault> {
+) -> Result<(Vec<Violation>, u64, Option<String>), LearnerFault> {
+    let mut lesson = None;
     let mut s = Sweeper {
         q,
         guard,
@@ -358,10 +359,10 @@ pub fn run(
             }
         }
         Function::InvalidParameters => invalid(sweep.max_n, &mut s)?,
-        Function::CheckValues => check_values(&mut s)?,
+        Function::CheckValues => lesson = check_values(&mut s)?,
         Function::Resolve => resolve(sweep.max_n, sweep.versions, &mut s)?,
     }
-    Ok((s.out, s.calls))
+    Ok((s.out, s.calls, lesson))
 }
 
 /// Why the contract refuses an input with the error it names, in the contract's order.
@@ -520,7 +521,9 @@ fn invalid(max_n: u32, s: &mut Sweeper) -> Result<(), LearnerFault> {
 }
 
 /// The numbers of the source material, checked one by one.
-fn check_values(s: &mut Sweeper) -> Result<(), LearnerFault> {
+/// Returns, when the learner's availability is right, the answer to the kata's
+/// question in their own number.
+fn check_values(s: &mut Sweeper) -> Result<Option<String>, LearnerFault> {
     let guard = s.guard;
     // (n, w, r, k for k_staleness or none for stale_read_probability, exact, why)
     let cases = [
@@ -547,12 +550,27 @@ fn check_values(s: &mut Sweeper) -> Result<(), LearnerFault> {
     }
     s.calls += 1;
     let got = guard.call(&AVAILABILITY, || s.q.availability(5, 3, 0.99))?;
+    let yours = got.as_ref().ok().copied();
+    let exact = math::availability(5, 3, 0.99);
     s.probability(
         || "availability(n=5, k=3, p=0.99)".into(),
         got,
-        math::availability(5, 3, 0.99),
+        exact,
         || " — 99.999%, not the 99.9% the source notes claim".into(),
     );
+    let four = math::availability(5, 4, 0.99);
+    let lesson = yours.filter(|&v| math::close(v, exact)).map(|v| {
+        format!(
+            "The kata's question, answered by your own code: availability(n=5, k=3, p=0.99) = \
+             {}: with 99% per node, at least 3 of 5 nodes are up {:.3}% of the time — five \
+             nines, not the 99.9% the source notes claim. Their 99.9% is the chance that at \
+             least 4 are up: availability(n=5, k=4, p=0.99) = {} ({:.1}%).",
+            math::sig(v),
+            v * 100.0,
+            math::sig(four),
+            four * 100.0,
+        )
+    });
     for (n, w, r) in [(3, 2, 2), (4, 2, 2), (5, 3, 3), (5, 2, 3)] {
         s.calls += 1;
         let got = guard.call(&OVERLAPS, || s.q.overlaps(n, w, r))?;
@@ -563,7 +581,7 @@ fn check_values(s: &mut Sweeper) -> Result<(), LearnerFault> {
             String::new,
         );
     }
-    Ok(())
+    Ok(lesson)
 }
 
 /// The next permutation in lexicographic order, or `false` after the last.
@@ -779,7 +797,7 @@ mod tests {
             k: vec![1, 2, 3, 5],
             versions: 3,
         };
-        let (violations, calls) = run(&sweep, learner, &Guard::new()).unwrap();
+        let (violations, calls, _) = run(&sweep, learner, &Guard::new()).unwrap();
         assert!(calls > 0);
         violations
     }

@@ -67,3 +67,7 @@ pub const HINTS: &[&str] = &[
      turns negative above i32::MAX). resolve: version = max of the responses' versions; \
      repair = responders whose version is below it.",
 ];
+
+/// What the quorum timeline's symbols mean.
+pub const LEGEND: &str = "+ v written to that node · 1 2 3 answer order, with the version that node \
+returned (— none) · ↻ read repair · read → what the coordinator returned";

@@ -35,9 +35,10 @@ pub struct ReadReceipt {
     pub at: Millis,
 }
 
-/// The learner's job in TaskFlow: route board refreshes so that no user ever sees the
-/// board go back in time (monotonic reads), while spreading reads evenly over the
-/// replicas and keeping them off the primary.
+/// The learner's job in TaskFlow: route board refreshes so that no user's view ever goes
+/// back in time (monotonic reads, per session: across all of a user's devices and
+/// boards), while spreading reads evenly over the replicas and keeping them off the
+/// primary.
 pub trait MonotonicReadsRouter {
     /// An update went through the proxy to the primary.
     fn on_write_acked(&mut self, write: &BoardWrite, cluster: &ClusterView<'_>);

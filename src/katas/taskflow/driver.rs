@@ -91,6 +91,7 @@ pub fn run(
         };
         let plan = guard.call(&ROUTE_READ, || router.route_read(&read, &cluster.view()))?;
         let replica_could = tally.before_read(&mut cluster, floor[op.user.0 as usize]);
+        let belief = trace.then(|| crate::katas::belief::belief(&mut cluster));
         cluster.execute_into(&plan, &mut exec);
         tally.record(&exec);
         if let Some((node, observed)) = exec.served {
@@ -127,8 +128,9 @@ pub fn run(
             );
             let board = history.names.key(op.board);
             let label = format!("view {}", board.trim_start_matches("board "));
-            let event =
+            let mut event =
                 reads::read_event(&history.names, read_op, text, label, replica_could, &exec);
+            event.detail = belief;
             out.trace.push(event);
         }
         reads::push_read(&mut history, read_op, &exec);

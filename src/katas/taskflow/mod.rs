@@ -34,6 +34,7 @@ static INFO: KataInfo = KataInfo {
     story: text::STORY,
     implement: text::IMPLEMENT,
     hints: text::HINTS,
+    legend: text::LEGEND,
     constructor: LearnerFn::new("Router::new"),
     skeleton: include_str!("../../../skeletons/taskflow.rs"),
 };

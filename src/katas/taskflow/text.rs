@@ -1,6 +1,7 @@
 //! TaskFlow's words: story, tasks and hints.
 
-pub const SUMMARY: &str = "a board must never go back in time, however replicas lag, crash or join";
+pub const SUMMARY: &str =
+    "a user's view never goes back in time — per session, across all their boards";
 
 pub const STORY: &str = "\
 TaskFlow is a project-management board. Many people move tasks around all day, and
@@ -13,6 +14,13 @@ replicas, the second further behind than the first. That is a violation of monot
 reads (Terry et al. 1994; DDIA ch. 5): once a session has seen a write, none of its
 later reads may miss it. Time must not go backwards for a user, on any device.
 
+The guarantee is per session, not per board. A session is one user on all their devices
+and all the boards they open: once bob has seen the update that moved task 7 on board
+launch, his next refresh of board ops must not come from a replica that has not applied
+that update either — it would show him an older state of the whole database than he
+has already seen. A router that keeps one mark per board misses exactly that, and the
+grader checks the whole session (as Terry et al. define it).
+
 The classic fix is session affinity — always send a user to the same replica — but it
 has a price the source notes put well: \"If you route specific users to specific
 replicas, you lose the ability to balance load dynamically and face challenges when
@@ -22,14 +30,24 @@ users who refresh far more than the rest. It also measures load: a router that s
 everyone to the freshest replica is monotonic but leaves the others idle, and the
 primary is not a replica.
 
+The load check compares the busiest replica with its fair share. For every read, the
+grader notes which replicas could have served it correctly at that moment (believed up
+by the failure detector, reachable, and far enough along for that session); an ideal
+balancer would have split the read evenly among them, so each of those k replicas gets
+1/k of a read of fair share. The busiest replica may serve 1.5 times the largest fair
+share (rounded up to whole reads), or 3 reads more, whichever is larger, unless the
+scenario sets its own limit; the report prints both numbers. The primary may serve the
+reads no replica could have served, plus 15% of all reads or 3 reads. Scenarios with
+fewer than 30 reads are too small to judge alone and are judged together.
+
 Your router sees what a proxy sees: each replica's last reported position, a slow
 failure detector, and — after each read — a receipt saying which node answered and at
 what log position (LSN).";
 
 pub const IMPLEMENT: &[&str] = &[
-    "Router — the state your proxy keeps per session (per user, across devices)",
+    "Router — the state your proxy keeps per session (per user, across devices and boards)",
     "route_read — return a ReadPlan for a board refresh",
-    "on_read_served — remember what the session has seen",
+    "on_read_served — remember what the session has seen, whichever board it read",
 ];
 
 pub const HINTS: &[&str] = &[
@@ -52,3 +70,6 @@ pub const HINTS: &[&str] = &[
      `replica_at_least(id, mark)`, rotating the starting point for balance; end with \
      `.primary()`.",
 ];
+
+/// The timeline legend: the read katas share it.
+pub const LEGEND: &str = crate::report::timeline::LEGEND;
