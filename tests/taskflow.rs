@@ -105,24 +105,16 @@ fn always_primary_is_over_the_primary_budget() {
 
 #[test]
 fn freshest_replica_leaves_the_others_idle() {
+    // Where every replica could serve (many users, hot users), piling everything on one
+    // is more than twice its fair share; where few could (a replica joining, one
+    // restored), the fair share is already concentrated and the budget allows it.
     for seed in ["7", "2024"] {
         let json = grade_json("taskflow", "freshest-replica", seed, "0");
         assert_eq!(
             failing_names(&json),
-            [
-                "hot-users",
-                "many-users",
-                "replica-added",
-                "restore-from-backup",
-                "sticky-replica-crash"
-            ]
+            ["hot-users", "many-users", "sticky-replica-crash"]
         );
-        for scenario in [
-            "hot-users",
-            "many-users",
-            "replica-added",
-            "restore-from-backup",
-        ] {
+        for scenario in ["hot-users", "many-users"] {
             let reasons = reasons_of(&json, scenario);
             assert!(
                 reasons.contains(&"budget:load_imbalance".to_string()),

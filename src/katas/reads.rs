@@ -37,7 +37,8 @@ pub struct ReadBudgets {
     #[serde(default)]
     pub max_failed_reads: u64,
     /// How much busier than under the best possible spread the busiest replica may be:
-    /// 1.5 allows half as many reads again (or 3 reads, whichever is larger).
+    /// 2.0 allows twice its fair share (or 3 reads more, whichever is larger): a replica
+    /// serving double its share must be sized for double the load.
     #[serde(default = "default_imbalance")]
     pub max_load_imbalance: f64,
 }
@@ -47,7 +48,7 @@ fn default_slack() -> f64 {
 }
 
 fn default_imbalance() -> f64 {
-    1.5
+    2.0
 }
 
 impl Default for ReadBudgets {

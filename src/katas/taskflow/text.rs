@@ -34,7 +34,7 @@ The load check compares the busiest replica with its fair share. For every read,
 grader notes which replicas could have served it correctly at that moment (believed up
 by the failure detector, reachable, and far enough along for that session); an ideal
 balancer would have split the read evenly among them, so each of those k replicas gets
-1/k of a read of fair share. The busiest replica may serve 1.5 times the largest fair
+1/k of a read of fair share. The busiest replica may serve twice the largest fair
 share (rounded up to whole reads), or 3 reads more, whichever is larger, unless the
 scenario sets its own limit; the report prints both numbers. The primary may serve the
 reads no replica could have served, plus 15% of all reads or 3 reads. Scenarios with
