@@ -189,25 +189,29 @@ pub fn scenario(seed: u64, index: usize) -> QuickPostScenario {
     // Background posts check their own profile within the row's delay (at least
     // 100 ms), so other sessions' reads land late too.
     let check = delay.clamp(100, 120_000);
+    // Every read costs the router and the oracle a look at every replica: a cluster
+    // of 32 gets a quarter of the background traffic's duration (still a few hundred
+    // operations, packed into a few seconds).
+    let traffic_for = |ms: Millis| span.min(ms * 8 / Millis::from(row.replicas.max(8)));
     let traffic = match row.background {
         Background::None | Background::Hot => None,
         Background::Light => Some(Traffic {
             users: rng.random_range(2..=5),
-            duration_ms: span.min(60_000),
+            duration_ms: traffic_for(60_000),
             browse_per_s: rng.random_range(1..=2),
             posts_per_s: 1,
             check_within_ms: check,
         }),
         Background::Heavy => Some(Traffic {
             users: rng.random_range(8..=20),
-            duration_ms: span.min(20_000),
+            duration_ms: traffic_for(20_000),
             browse_per_s: rng.random_range(10..=20),
             posts_per_s: rng.random_range(3..=6),
             check_within_ms: check,
         }),
         Background::Many => Some(Traffic {
             users: rng.random_range(100..=400),
-            duration_ms: span.min(20_000),
+            duration_ms: traffic_for(20_000),
             browse_per_s: rng.random_range(5..=10),
             posts_per_s: rng.random_range(8..=12),
             check_within_ms: check,

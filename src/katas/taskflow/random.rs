@@ -177,32 +177,36 @@ pub fn scenario(seed: u64, index: usize) -> TaskFlowScenario {
     let mut cluster = ClusterSpec::with_lags(plan.lags);
     cluster.report_interval_ms = report;
     cluster.detector_delay_ms = *[200, 1_000, 3_000].choose(&mut rng).expect("delays");
+    // Every read costs the router and the oracle a look at every replica: a cluster
+    // of 32 gets a quarter of the background traffic's duration (still a few hundred
+    // operations, packed into a few seconds).
+    let traffic_for = |ms: Millis| span.min(ms * 8 / Millis::from(row.replicas.max(8)));
     let traffic = match row.background {
         Background::None => None,
         Background::Light => Some(Traffic {
             users: rng.random_range(2..=5),
-            duration_ms: span.min(60_000),
+            duration_ms: traffic_for(60_000),
             refresh_per_s: rng.random_range(2..=4),
             updates_per_s: 1,
             hot_share: 0.0,
         }),
         Background::Heavy => Some(Traffic {
             users: rng.random_range(8..=20),
-            duration_ms: span.min(20_000),
+            duration_ms: traffic_for(20_000),
             refresh_per_s: rng.random_range(15..=25),
             updates_per_s: rng.random_range(3..=6),
             hot_share: 0.0,
         }),
         Background::Hot => Some(Traffic {
             users: rng.random_range(5..=10),
-            duration_ms: span.min(30_000),
+            duration_ms: traffic_for(30_000),
             refresh_per_s: rng.random_range(8..=12),
             updates_per_s: rng.random_range(1..=3),
             hot_share: rng.random_range(0.3..0.7),
         }),
         Background::Many => Some(Traffic {
             users: rng.random_range(100..=400),
-            duration_ms: span.min(20_000),
+            duration_ms: traffic_for(20_000),
             refresh_per_s: rng.random_range(20..=30),
             updates_per_s: rng.random_range(3..=6),
             hot_share: 0.0,
