@@ -273,8 +273,8 @@ fn meaning(name: &str) -> &'static str {
 fn table(c: &Comparison, units: &BTreeMap<String, Unit>) -> String {
     let (guarantees, metrics) = columns(c);
     let mut out = format!(
-        "{} — every implementation on the same seed ({}), curated + {} random scenarios + \
-         the exhaustive scope\n\n",
+        "{} — every implementation on the same seed ({}): curated, {} random, the \
+         exhaustive scope\n\n",
         c.kata.bold(),
         c.seed,
         c.random

@@ -56,8 +56,9 @@ pub const SIZES: [usize; 7] = [
     2,
 ];
 
-/// About this many report events per long scenario (see the QuickPost generator).
-const REPORT_BUDGET: u64 = 400;
+/// At most about this many position reports per scenario (see the QuickPost
+/// generator).
+const REPORT_BUDGET: u64 = 2_000;
 
 /// The covering array, built once.
 pub fn rows() -> &'static [Vec<usize>] {
