@@ -5,7 +5,7 @@
 use super::{EXIT_PASS, Format, find, input_error};
 use crate::grader::{GradeRequest, INSTRUCTOR, LearnerFault, Target, run_watched};
 use crate::katas::Registry;
-use crate::report::{GradeReport, Unit, Verdict, fmt_value};
+use crate::report::{GradeReport, Source, Unit, Verdict, fmt_value};
 use colored::Colorize;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -52,6 +52,12 @@ fn row(report: &GradeReport, units: &mut BTreeMap<String, Unit>) -> Row {
         }
         for b in s.missed_budgets() {
             *budgets_missed.entry(b.metric.to_string()).or_insert(0) += 1;
+        }
+        // A default grade lists the exhaustive schedules that failed, and only those:
+        // their violations and missed budgets count, but figures averaged over them
+        // would describe the failures, not the implementation.
+        if s.source == Source::Exhaustive {
+            continue;
         }
         for m in &s.metrics {
             let e = sums.entry(m.name.to_string()).or_insert((0.0, 0, m.unit));
@@ -267,14 +273,15 @@ fn meaning(name: &str) -> &'static str {
 fn table(c: &Comparison, units: &BTreeMap<String, Unit>) -> String {
     let (guarantees, metrics) = columns(c);
     let mut out = format!(
-        "{} — every implementation on the same seed ({}), curated + {} random scenarios\n\n",
+        "{} — every implementation on the same seed ({}): curated, {} random, the \
+         exhaustive scope\n\n",
         c.kata.bold(),
         c.seed,
         c.random
     );
     // As wide as 100 columns allow.
-    let width = ((100 - 37) / (guarantees.len() + metrics.len()).max(1)).clamp(9, 11);
-    let mut header = format!("{:<20}{:>8}{:>9}", "implementation", "verdict", "failing");
+    let width = ((100 - 40) / (guarantees.len() + metrics.len()).max(1)).clamp(9, 11);
+    let mut header = format!("{:<20}{:>8}{:>12}", "implementation", "verdict", "failing");
     for g in &guarantees {
         header.push_str(&cell(&short(g), width));
     }
@@ -299,7 +306,8 @@ fn table(c: &Comparison, units: &BTreeMap<String, Unit>) -> String {
         } else {
             format!("{}/{}", r.failed, r.scenarios)
         };
-        let mut line = format!("{name:<20}{verdict}{failing:>9}");
+        // Wide enough for "10000/10793": a default grade runs the exhaustive scope too.
+        let mut line = format!("{name:<20}{verdict}{failing:>12}");
         if let Some(fault) = &r.fault {
             line.push_str(&format!("  {fault}"));
             out.push_str(&line);

@@ -11,7 +11,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 /// What `grade <kata>` grades, without the counterexample (`kata list` only needs the
-/// verdict and the figures): the curated scenarios and the default random batch.
+/// verdict and the figures): the curated scenarios, the default random batch and the
+/// kata's exhaustive scope.
 /// `kata list` grades exactly this, so the two cannot disagree on the same seed — and
 /// a verdict that changed with the seed would be a grader defect.
 pub fn list_request(seed: u64) -> GradeRequest {

@@ -295,8 +295,10 @@ fn run_all<K: Kata>(
     outcomes
 }
 
-/// The scenarios a grade runs, in order: the exhaustive scope, or the curated ones
-/// (with `--scenarios DIR`) followed by the random batch.
+/// The scenarios a grade runs, in order: with `--exhaustive`, the exhaustive scope
+/// alone; otherwise the curated ones (with `--scenarios DIR`), the random batch, and
+/// the kata's exhaustive scope if it has one — a complete search of a small scope
+/// catches what no seed may draw, so the default verdict does not depend on luck.
 pub fn scenarios<K: Kata>(
     kata: &K,
     request: &GradeRequest,
@@ -313,6 +315,11 @@ pub fn scenarios<K: Kata>(
     let mut all = curated(kata, request.scenario_dir.as_ref())?;
     all.extend(
         (0..request.random).map(|i| (Source::Random, kata.random_scenario(request.seed, i))),
+    );
+    all.extend(
+        kata.exhaustive()
+            .into_iter()
+            .map(|s| (Source::Exhaustive, s)),
     );
     Ok(all)
 }
@@ -338,8 +345,8 @@ pub fn grade<K: Kata>(
                 events += result.events;
                 schedules += 1;
                 pool.add(i, &result);
-                // An exhaustive grade lists only the schedules that failed.
-                if !request.exhaustive || result.verdict != Verdict::Pass {
+                // Exhaustive schedules are listed only when they fail, in every grade.
+                if result.source != Source::Exhaustive || result.verdict != Verdict::Pass {
                     results.push(result);
                 }
             }

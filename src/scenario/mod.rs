@@ -22,6 +22,7 @@ mod embedded {
 }
 
 mod cluster;
+pub mod coverage;
 pub mod exhaustive;
 mod shrink;
 

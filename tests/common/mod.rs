@@ -63,7 +63,8 @@ pub fn curated_failures(json: &serde_json::Value) -> Vec<(String, Vec<String>)> 
         .as_array()
         .unwrap()
         .iter()
-        .filter(|s| s["source"] != "random" && s["verdict"] != "pass")
+        .filter(|s| !["random", "exhaustive"].contains(&s["source"].as_str().unwrap_or("file")))
+        .filter(|s| s["verdict"] != "pass")
         .map(|s| {
             let mut reasons: Vec<String> = s["violations"]
                 .as_array()

@@ -104,4 +104,41 @@ mod tests {
         }
         assert_ne!(random::scenario(42, 0), random::scenario(43, 0));
     }
+
+    /// The exhaustive scope: its size, and that it has what bugs hide behind — two
+    /// users, posts and views from both devices, a crash, a restore, a replica joining.
+    #[test]
+    fn the_exhaustive_scope_is_wide_and_valid() {
+        let all = scenario::exhaustive();
+        // 132 sequences of up to three operations × 9 lag pairs × 4 troubles, and 448
+        // of four of alice's operations × 9 lag pairs.
+        assert_eq!(all.len(), 132 * 9 * 4 + 448 * 9);
+        for s in &all {
+            scenario::validate(s).unwrap_or_else(|e| panic!("{}: {e}", s.name));
+        }
+        let has = |f: &dyn Fn(&QuickPostScenario) -> bool| all.iter().any(f);
+        let some = |s: &QuickPostScenario, user: &str, device: &str, op: OpKind| {
+            s.ops
+                .iter()
+                .any(|o| o.user == user && o.device == device && o.op == op)
+        };
+        for device in ["phone", "laptop"] {
+            assert!(has(&|s| some(s, "alice", device, OpKind::Post)), "{device}");
+            assert!(has(&|s| some(s, "bob", device, OpKind::Post)), "{device}");
+        }
+        // Posted from one device, viewed from the other.
+        assert!(has(&|s| {
+            some(s, "alice", "laptop", OpKind::Post)
+                && some(s, "alice", "phone", OpKind::ViewProfile)
+        }));
+        assert!(has(&|s| {
+            some(s, "alice", "phone", OpKind::Post) && some(s, "bob", "laptop", OpKind::Post)
+        }));
+        for kind in ["crash", "restore", "add_replica"] {
+            assert!(
+                has(&|s| s.faults.iter().any(|f| f.kind.name() == kind)),
+                "{kind}"
+            );
+        }
+    }
 }

@@ -249,20 +249,56 @@ pub fn materialize(s: &QuickPostScenario, seed: u64) -> QuickPostScenario {
     out
 }
 
-/// The exhaustive scope: alice alone, operations from {post on the phone, view her
-/// profile on the phone, view it on the laptop} (posting from the laptop is the same
-/// by symmetry), replica-1 restored or not.
+/// The exhaustive scope (see [`crate::scenario::exhaustive`]): alice and bob, each
+/// posting and viewing their own profile from the phone or the laptop, up to three
+/// operations under every trouble (none, replica-1 restored or crashed, a replica
+/// joining), and up to four of alice's alone with no trouble. Only schedules in which
+/// someone views their profile after posting, ending with a view, are kept: the
+/// others cannot violate read-your-writes.
 pub fn exhaustive() -> Vec<QuickPostScenario> {
-    use crate::scenario::exhaustive::schedules;
-    const KINDS: [(&str, OpKind); 3] = [
-        ("phone", OpKind::Post),
-        ("phone", OpKind::ViewProfile),
-        ("laptop", OpKind::ViewProfile),
-    ];
-    schedules(KINDS.len(), &[1])
-        .into_iter()
+    use crate::scenario::exhaustive::{Kind, Trouble, schedules};
+    const USERS: [&str; 2] = ["alice", "bob"];
+    const DEVICES: [&str; 2] = ["phone", "laptop"];
+    let kinds: Vec<Kind> = (0..2)
+        .flat_map(|user| {
+            (0..2).flat_map(move |device| {
+                [true, false].map(|write| Kind {
+                    user: Some(user),
+                    device: Some(device),
+                    key: user,
+                    write,
+                })
+            })
+        })
+        .collect();
+    let matters = |s: &[Kind]| {
+        s.last().is_some_and(|k| !k.write)
+            && s.iter()
+                .enumerate()
+                .any(|(i, w)| w.write && s[i + 1..].iter().any(|r| !r.write && r.user == w.user))
+    };
+    let alone: Vec<Kind> = kinds
+        .iter()
+        .copied()
+        .filter(|k| k.user == Some(0))
+        .collect();
+    let mut all: Vec<(Vec<Kind>, _)> = Vec::new();
+    all.push((
+        kinds.clone(),
+        schedules(&kinds, 3, &Trouble::ALL, |s| matters(s)),
+    ));
+    all.push((
+        alone.clone(),
+        schedules(&alone, 4, &[Trouble::None], |s| s.len() == 4 && matters(s)),
+    ));
+    all.into_iter()
+        .flat_map(|(kinds, schedules)| {
+            schedules
+                .into_iter()
+                .map(move |sched| (kinds.clone(), sched))
+        })
         .enumerate()
-        .map(|(i, sched)| {
+        .map(|(i, (kinds, sched))| {
             let (cluster, faults) = sched.cluster_and_faults();
             QuickPostScenario {
                 schema: crate::scenario::SCHEMA_VERSION,
@@ -271,17 +307,24 @@ pub fn exhaustive() -> Vec<QuickPostScenario> {
                 description: "a schedule of the exhaustive scope".into(),
                 cluster,
                 faults,
-                users: vec!["alice".into()],
-                devices: vec!["phone".into(), "laptop".into()],
+                users: USERS.iter().map(|u| u.to_string()).collect(),
+                devices: DEVICES.iter().map(|d| d.to_string()).collect(),
                 ops: sched
                     .ops
                     .iter()
-                    .map(|&(k, at_ms)| OpSpec {
-                        at_ms,
-                        user: "alice".into(),
-                        device: KINDS[k].0.into(),
-                        op: KINDS[k].1,
-                        of: None,
+                    .map(|&(k, at_ms)| {
+                        let kind = kinds[k];
+                        OpSpec {
+                            at_ms,
+                            user: USERS[kind.user.unwrap_or(0)].into(),
+                            device: DEVICES[kind.device.unwrap_or(0)].into(),
+                            op: if kind.write {
+                                OpKind::Post
+                            } else {
+                                OpKind::ViewProfile
+                            },
+                            of: None,
+                        }
                     })
                     .collect(),
                 traffic: None,

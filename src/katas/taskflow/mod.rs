@@ -106,9 +106,13 @@ mod tests {
 
     #[test]
     fn background_traffic_is_as_large_as_validation_counts_it() {
+        let mut with_traffic = 0;
         for i in 0..50 {
             let s = random::scenario(42, i);
-            let t = s.traffic.as_ref().expect("random scenarios have traffic");
+            let Some(t) = s.traffic.as_ref() else {
+                continue;
+            };
+            with_traffic += 1;
             let (_, ops) = scenario::expand(&s, 7);
             let background = ops.len() - s.ops.len();
             assert_eq!(background as u64, t.operations(), "random-{i}");
@@ -117,5 +121,51 @@ mod tests {
             assert_eq!((updates - scripted) as u64, t.updates(), "random-{i}");
             assert!(ops.is_sorted_by_key(|o| o.at), "random-{i}: sorted by time");
         }
+        assert!(
+            with_traffic >= 30,
+            "{with_traffic} of 50 have background traffic"
+        );
+    }
+
+    /// The exhaustive scope: its size, and that it has what bugs hide behind — two
+    /// readers, both devices, two boards, a crash, a restore, a replica joining.
+    #[test]
+    fn the_exhaustive_scope_is_wide_and_valid() {
+        use crate::sim::FaultKind;
+        const TURNS: usize = 32;
+        let all = scenario::exhaustive();
+        // 32 sequences of up to three operations × 9 lag pairs × 4 troubles, 768 of
+        // four operations with bob the only reader × 9 lag pairs, and those of four
+        // with bob and alice taking turns × 9 lag pairs × 2 troubles.
+        assert_eq!(all.len(), 32 * 9 * 4 + 768 * 9 + TURNS * 9 * 2);
+        for s in &all {
+            scenario::validate(s).unwrap_or_else(|e| panic!("{}: {e}", s.name));
+        }
+        let has = |f: &dyn Fn(&TaskFlowScenario) -> bool| all.iter().any(f);
+        let reads = |s: &TaskFlowScenario, pick: &dyn Fn(&OpSpec) -> bool| {
+            s.ops
+                .iter()
+                .filter(|o| o.op == OpKind::ViewBoard && pick(o))
+                .count()
+        };
+        assert!(has(&|s| {
+            reads(s, &|o| o.user == "alice") >= 2 && reads(s, &|o| o.user == "bob") >= 1
+        }));
+        assert!(has(&|s| {
+            reads(s, &|o| o.board == "launch") > 0 && reads(s, &|o| o.board == "ops") > 0
+        }));
+        assert!(has(&|s| {
+            reads(s, &|o| o.device == "phone") > 0 && reads(s, &|o| o.device == "laptop") > 0
+        }));
+        for kind in ["crash", "restore", "add_replica"] {
+            assert!(
+                has(&|s| s.faults.iter().any(|f| f.kind.name() == kind)),
+                "{kind}"
+            );
+        }
+        assert!(has(&|s| s
+            .faults
+            .iter()
+            .any(|f| f.kind == FaultKind::Crash { duration_ms: None })));
     }
 }

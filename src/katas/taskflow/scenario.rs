@@ -213,19 +213,86 @@ pub fn materialize(s: &TaskFlowScenario, seed: u64) -> TaskFlowScenario {
     out
 }
 
-/// The exhaustive scope: carol moves tasks on one board, bob refreshes it from his
-/// phone or his laptop; replica-1 restored or not.
+/// The exhaustive scope (see [`crate::scenario::exhaustive`]): carol moves tasks on
+/// two boards from her laptop; bob and alice refresh either board from their phone or
+/// their laptop. Up to three operations under every trouble (none, replica-1 restored
+/// or crashed, a replica joining — `hash(user) mod N` reshuffles); four with bob as
+/// the only reader and no trouble; four with bob and alice taking turns on one board
+/// from one device, with no trouble or a crash. Only schedules in which a session refreshes
+/// twice after an update, ending with a refresh, are kept: the others cannot violate
+/// monotonic reads.
 pub fn exhaustive() -> Vec<TaskFlowScenario> {
-    use crate::scenario::exhaustive::schedules;
-    const KINDS: [(&str, &str, OpKind); 3] = [
-        ("carol", "laptop", OpKind::Update),
-        ("bob", "phone", OpKind::ViewBoard),
-        ("bob", "laptop", OpKind::ViewBoard),
+    use crate::scenario::exhaustive::{Kind, Trouble, schedules};
+    const READERS: [&str; 2] = ["bob", "alice"];
+    const DEVICES: [&str; 2] = ["phone", "laptop"];
+    const BOARDS: [&str; 2] = ["launch", "ops"];
+    let updates = (0..2).map(|board| Kind {
+        user: None,
+        device: None,
+        key: board,
+        write: true,
+    });
+    let refreshes = (0..2).flat_map(|user| {
+        (0..2).flat_map(move |device| {
+            (0..2).map(move |board| Kind {
+                user: Some(user),
+                device: Some(device),
+                key: board,
+                write: false,
+            })
+        })
+    });
+    let kinds: Vec<Kind> = updates.chain(refreshes).collect();
+    let matters = |s: &[Kind]| {
+        s.last().is_some_and(|k| !k.write)
+            && s.iter().position(|k| k.write).is_some_and(|first| {
+                (0..2).any(|u| {
+                    s[first + 1..]
+                        .iter()
+                        .filter(|r| !r.write && r.user == Some(u))
+                        .count()
+                        >= 2
+                })
+            })
+    };
+    let bob_alone: Vec<Kind> = kinds
+        .iter()
+        .copied()
+        .filter(|k| k.user.is_none_or(|u| u == 0))
+        .collect();
+    // Two readers taking turns on one board from one device: state kept for one
+    // session must not leak to, or be evicted by, the other.
+    let taking_turns: Vec<Kind> = kinds
+        .iter()
+        .copied()
+        .filter(|k| k.key == 0 && k.device.is_none_or(|d| d == 0))
+        .collect();
+    let all = [
+        (
+            kinds.clone(),
+            schedules(&kinds, 3, &Trouble::ALL, |s| matters(s)),
+        ),
+        (
+            bob_alone.clone(),
+            schedules(&bob_alone, 4, &[Trouble::None], |s| {
+                s.len() == 4 && matters(s)
+            }),
+        ),
+        (
+            taking_turns.clone(),
+            schedules(&taking_turns, 4, &[Trouble::None, Trouble::Crash], |s| {
+                s.len() == 4 && matters(s) && s.iter().any(|k| k.user == Some(1))
+            }),
+        ),
     ];
-    schedules(KINDS.len(), &[1])
-        .into_iter()
+    all.into_iter()
+        .flat_map(|(kinds, schedules)| {
+            schedules
+                .into_iter()
+                .map(move |sched| (kinds.clone(), sched))
+        })
         .enumerate()
-        .map(|(i, sched)| {
+        .map(|(i, (kinds, sched))| {
             let (cluster, faults) = sched.cluster_and_faults();
             TaskFlowScenario {
                 schema: crate::scenario::SCHEMA_VERSION,
@@ -234,18 +301,25 @@ pub fn exhaustive() -> Vec<TaskFlowScenario> {
                 description: "a schedule of the exhaustive scope".into(),
                 cluster,
                 faults,
-                users: vec!["bob".into(), "carol".into()],
-                devices: vec!["phone".into(), "laptop".into()],
-                boards: vec!["launch".into()],
+                users: vec!["bob".into(), "alice".into(), "carol".into()],
+                devices: DEVICES.iter().map(|d| d.to_string()).collect(),
+                boards: BOARDS.iter().map(|b| b.to_string()).collect(),
                 ops: sched
                     .ops
                     .iter()
-                    .map(|&(k, at_ms)| OpSpec {
-                        at_ms,
-                        user: KINDS[k].0.into(),
-                        device: KINDS[k].1.into(),
-                        op: KINDS[k].2,
-                        board: "launch".into(),
+                    .map(|&(k, at_ms)| {
+                        let kind = kinds[k];
+                        OpSpec {
+                            at_ms,
+                            user: kind.user.map_or("carol", |u| READERS[u]).into(),
+                            device: kind.device.map_or("laptop", |d| DEVICES[d]).into(),
+                            op: if kind.write {
+                                OpKind::Update
+                            } else {
+                                OpKind::ViewBoard
+                            },
+                            board: BOARDS[kind.key].into(),
+                        }
                     })
                     .collect(),
                 traffic: None,
