@@ -437,6 +437,12 @@ type Pooled = (Unit, Relative, usize, Option<(usize, f64)>);
 
 impl Pool {
     fn add(&mut self, index: usize, result: &ScenarioResult) {
+        // The exhaustive scope's schedules (a handful of operations each) are there to
+        // find guarantee violations; thousands of them would swamp the pooled sample
+        // with the scope's own traffic shape, so they do not count towards budgets.
+        if result.source == Source::Exhaustive {
+            return;
+        }
         for b in result.budgets.iter().filter(|b| b.pooled) {
             let Some(counts) = b.relative else { continue };
             let excess = counts.actual - counts.best;

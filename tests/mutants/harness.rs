@@ -199,11 +199,7 @@ pub fn check<S: ?Sized + 'static>(
         }
     }
     println!("{text}");
-    assert!(
-        problems.is_empty(),
-        "{}\n\n{text}",
-        problems.join("\n")
-    );
+    assert!(problems.is_empty(), "{}\n\n{text}", problems.join("\n"));
 }
 
 /// Declares a kata's suite: one module per mutant file (each defines `EXPECT` and the
