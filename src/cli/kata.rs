@@ -1,7 +1,8 @@
 //! `kata list` and `kata show`.
 
+use super::supervise::{self, Ended, Job, Limits, Reply, Task};
 use super::{EXIT_PASS, find};
-use crate::grader::{GradeRequest, Target, run_watched};
+use crate::grader::{GradeRequest, LearnerFault, Target, run_watched};
 use crate::katas::{KataRunner, Registry};
 use crate::report::{GradeReport, Verdict};
 use colored::Colorize;
@@ -10,18 +11,82 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
+/// The request behind a kata's status: the curated scenarios only.
+fn status_request() -> GradeRequest {
+    let mut request = GradeRequest::new(Target::Learner, 1);
+    request.random = 0;
+    request.explain = false;
+    request
+}
+
+const STATUS_HANG: Duration = Duration::from_secs(2);
+
 /// The learner's status on a kata, computed live rather than read from a progress
 /// file: their code is graded against the curated scenarios (no random batch), which
 /// takes a fraction of a second and can never disagree with what `grade` would say.
-fn status(registry: &Arc<Registry>, name: &'static str) -> (Verdict, String, String) {
-    let registry = Arc::clone(registry);
-    let result = run_watched(Duration::from_secs(2), move |guard| {
-        let kata = registry.find(name).expect("kata is registered");
-        let mut request = GradeRequest::new(Target::Learner, 1);
-        request.random = 0;
-        request.explain = false;
-        kata.grade(&request, &guard)
+/// It runs in a supervised child, like a grade: a learner's `process::exit` or stack
+/// overflow shows as a status, not as the end of the listing.
+fn status(registry: &Arc<Registry>, kata: &dyn KataRunner) -> (Verdict, String, String) {
+    let name = kata.info().name;
+    let request = status_request();
+    let job = Job {
+        task: Task::Status {
+            kata: name.to_string(),
+        },
+        color: colored::control::SHOULD_COLORIZE.should_colorize(),
+        hang_limit_ms: STATUS_HANG.as_millis() as u64,
+    };
+    let limits = Limits::new(supervise::DEFAULT_MEMORY_MIB, 0, STATUS_HANG);
+    match super::grade::supervised(registry, kata, &request, job, &limits) {
+        Ended::Replied(reply) => serde_json::from_value(reply.data).unwrap_or((
+            Verdict::Fail,
+            "cannot grade".red().to_string(),
+            String::new(),
+        )),
+        Ended::Died { fault, .. } => {
+            let what = match fault {
+                LearnerFault::Crashed {
+                    stack_overflow: true,
+                    ..
+                } => "overflows its stack",
+                LearnerFault::Crashed { .. } => "crashes",
+                LearnerFault::Exited { .. } => "exits the process",
+                LearnerFault::OutOfMemory { .. } => "runs out of memory",
+                LearnerFault::Hung { .. } | LearnerFault::TimedOut { .. } => "hangs",
+                _ => "fails",
+            };
+            (
+                Verdict::Fail,
+                what.red().to_string(),
+                "grade it to see where".to_string(),
+            )
+        }
+    }
+}
+
+/// The child's side of a status.
+pub(super) fn execute_status(registry: &Arc<Registry>, name: &str, hang: Duration) -> Reply {
+    let worker = Arc::clone(registry);
+    let kata_name = name.to_string();
+    let result = run_watched(hang, move |guard| {
+        let kata = worker.find(&kata_name).expect("kata is registered");
+        kata.grade(&status_request(), &guard)
     });
+    let status = status_of(result.map(|r| {
+        r.map(|mut report| {
+            supervise::stray_panic(&mut report);
+            report
+        })
+    }));
+    Reply {
+        data: serde_json::to_value(status).expect("statuses serialize"),
+        ..Reply::default()
+    }
+}
+
+fn status_of(
+    result: Result<Result<GradeReport, crate::grader::GradeError>, LearnerFault>,
+) -> (Verdict, String, String) {
     match result {
         Ok(Ok(report)) => {
             let (status, summary) = match report.verdict {
@@ -93,7 +158,7 @@ pub fn list(registry: &Arc<Registry>, state: &std::path::Path) -> ExitCode {
     let mut next: Option<&'static str> = None;
     for kata in registry.all() {
         let info = kata.info();
-        let (verdict, status, mut summary) = status(registry, info.name);
+        let (verdict, status, mut summary) = status(registry, kata);
         if let Some(score) = super::quiz::list_note(&progress, info.name) {
             if !summary.is_empty() {
                 summary.push_str(" · ");

@@ -9,6 +9,7 @@ mod hint;
 mod kata;
 mod quiz;
 mod reset;
+mod supervise;
 mod watch;
 
 use crate::grader::{DEFAULT_RANDOM_SCENARIOS, INSTRUCTOR, Target};
@@ -93,6 +94,9 @@ enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+    /// The grader's supervised child process (internal: see `cli/supervise.rs`).
+    #[command(name = "__child", hide = true)]
+    Child,
 }
 
 #[derive(Debug, Subcommand)]
@@ -113,7 +117,9 @@ enum KataCommand {
     },
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum, serde::Serialize, serde::Deserialize,
+)]
 pub(crate) enum Format {
     #[default]
     Human,
@@ -138,6 +144,17 @@ impl Implementation {
             None => Target::Learner,
         }
     }
+}
+
+/// Limits on the process that runs the graded code.
+#[derive(Debug, clap::Args)]
+struct LimitArgs {
+    /// Stop after this many seconds and report what was graded (0: no limit).
+    #[arg(long, default_value_t = supervise::DEFAULT_TIME_LIMIT_S, value_name = "SECONDS")]
+    time_limit: u64,
+    /// Memory (address space) the graded code may use, in MiB (0: no limit).
+    #[arg(long, default_value_t = supervise::DEFAULT_MEMORY_MIB, value_name = "MIB")]
+    memory_limit: u64,
 }
 
 #[derive(Debug, clap::Args)]
@@ -171,6 +188,8 @@ struct GradeArgs {
     /// on it.
     #[arg(long, short = 'j', default_value_t = 0, value_name = "N")]
     jobs: usize,
+    #[command(flatten)]
+    limits: LimitArgs,
 }
 
 #[derive(Debug, clap::Args)]
@@ -189,6 +208,8 @@ struct ReplayArgs {
     lines: bool,
     #[arg(long, default_value_t = 2_000, value_name = "MS")]
     hang_limit_ms: u64,
+    #[command(flatten)]
+    limits: LimitArgs,
 }
 
 const UNKNOWN_KATA: &str = "error: there is no kata named `{name}`.\nThe katas are: {list}.\n\
@@ -197,13 +218,14 @@ See them with `cargo run -- kata list`.";
 const SCENARIO_SCHEMA: &str = "The scenario schema, with every field and fault kind, is in \
 docs/scenarios.md.";
 
-/// Prints why grading could not start, and where to look next; returns exit code 2.
-fn input_error(e: &crate::grader::GradeError) -> ExitCode {
-    eprintln!("error: {e}");
+/// Why grading could not start, and where to look next.
+fn input_error_text(e: &crate::grader::GradeError) -> String {
+    let mut text = format!("error: {e}\n");
     if let crate::grader::GradeError::Scenario(_) = e {
-        eprintln!("{SCENARIO_SCHEMA}");
+        text.push_str(SCENARIO_SCHEMA);
+        text.push('\n');
     }
-    ExitCode::from(EXIT_USAGE)
+    text
 }
 
 /// Finds a kata or explains which ones exist.
@@ -263,6 +285,7 @@ pub fn run(registry: Registry, root: PathBuf) -> ExitCode {
     term::apply(cli.color);
     let registry = Arc::new(registry);
     match cli.command {
+        Command::Child => supervise::child_main(registry),
         Command::Kata(KataCommand::List) => kata::list(&registry, &state_file(&root)),
         Command::Kata(KataCommand::Show { kata }) => kata::show(&registry, &kata),
         Command::Kata(KataCommand::Reset {

@@ -196,6 +196,9 @@ pub trait KataRunner: Send + Sync {
         scenario: &str,
         guard: &Guard,
     ) -> Result<ReplayReport, GradeError>;
+    /// The name of the `index`-th scenario of a grade (for a supervisor that knows
+    /// only the index of the scenario its child died in).
+    fn scenario_name(&self, request: &GradeRequest, index: usize) -> Option<String>;
 }
 
 impl<K: Kata> KataRunner for KataEntry<K> {
@@ -225,6 +228,10 @@ impl<K: Kata> KataRunner for KataEntry<K> {
         guard: &Guard,
     ) -> Result<ReplayReport, GradeError> {
         grader::replay(self, request, scenario, guard)
+    }
+
+    fn scenario_name(&self, request: &GradeRequest, index: usize) -> Option<String> {
+        grader::scenario_name(&self.kata, request, index)
     }
 }
 
