@@ -6,8 +6,9 @@
 //! `REPLICATION_KATAS_MISBEHAVING=1` is set — the honest and cheap way to put
 //! misbehaving code behind the same registry, guard and child process as a learner's
 //! file, without rebuilding the binary per case or editing `katas/`. Each misbehaves
-//! on the third read it routes, so the first curated scenario (`cross-device`) is
-//! where it shows.
+//! on the third read it routes, so in the first scenario the grade runs: with seed 7,
+//! `replica-added`, the first of the determinism sample, which runs before the others
+//! in a fresh process.
 
 mod common;
 
@@ -51,14 +52,14 @@ fn a_stack_overflow_is_reported_with_function_scenario_and_replay() {
     assert!(out.stdout.contains("STACK OVERFLOW"), "{}", out.stdout);
     assert!(
         out.stdout.contains(
-            "`ReadYourWritesRouter::route_read` overflowed its stack in scenario cross-device"
+            "`ReadYourWritesRouter::route_read` overflowed its stack in scenario replica-added"
         ),
         "{}",
         out.stdout
     );
     assert!(
         out.stdout.contains(
-            "cargo run -- replay quickpost --scenario cross-device --seed 7 --solution \
+            "cargo run -- replay quickpost --scenario replica-added --seed 7 --solution \
              test-stack-overflow"
         ),
         "{}",
@@ -68,7 +69,7 @@ fn a_stack_overflow_is_reported_with_function_scenario_and_replay() {
     let fault = &json["learner_fault"];
     assert_eq!(fault["kind"], "crashed");
     assert_eq!(fault["stack_overflow"], true);
-    assert_eq!(fault["scenario"], "cross-device");
+    assert_eq!(fault["scenario"], "replica-added");
 }
 
 #[test]
@@ -100,7 +101,11 @@ fn process_exit_with_another_code_is_reported_and_the_grader_exits_1() {
     let json = fault_json("test-exit-3", &[]);
     assert_eq!(json["learner_fault"]["kind"], "exited");
     assert_eq!(json["learner_fault"]["code"], 3);
-    assert_eq!(json["learner_fault"]["scenario"], "cross-device");
+    assert_eq!(json["learner_fault"]["scenario"], "replica-added");
+    assert_eq!(
+        json["learner_fault"]["replay"],
+        "cargo run -- replay quickpost --scenario replica-added --seed 7 --solution test-exit-3"
+    );
 }
 
 #[test]
@@ -256,9 +261,15 @@ fn a_long_print_is_clipped_with_a_count_of_the_rest() {
         out.stdout
     );
     assert!(out.stdout.contains("route_read #1 for"), "{}", out.stdout);
-    assert!(out.stdout.contains("route_read #20 for"), "{}", out.stdout);
-    assert!(!out.stdout.contains("route_read #21 for"), "{}", out.stdout);
-    assert!(out.stdout.contains("more lines"), "{}", out.stdout);
+    // 20 lines: 19 of route_read, and the stderr line after the tenth.
+    assert!(out.stdout.contains("route_read #19 for"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("debug: 10 reads so far"),
+        "{}",
+        out.stdout
+    );
+    assert!(!out.stdout.contains("route_read #20 for"), "{}", out.stdout);
+    assert!(out.stdout.contains("… 227 more lines"), "{}", out.stdout);
 }
 
 #[test]

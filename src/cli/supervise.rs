@@ -48,6 +48,7 @@ pub(crate) const DEFAULT_MEMORY_MIB: u64 = 1024;
 pub(crate) const DEFAULT_TIME_LIMIT_S: u64 = 60;
 /// Most bytes the graded code may print in one child (stdout and stderr together);
 /// past it, printing fails (the print panics, and the report says where).
+#[cfg(unix)]
 const OUTPUT_LIMIT_BYTES: u64 = 64 << 20;
 
 /// What a child does.

@@ -267,7 +267,6 @@ fn run_all<K: Kata>(
     let deadline = request
         .time_limit_ms
         .map(|ms| Instant::now() + Duration::from_millis(ms));
-    guard.set_total(scenarios.len());
     let work = |guard: Guard, first: usize| {
         let mut out = Vec::new();
         for i in (first..scenarios.len()).step_by(n) {
@@ -347,6 +346,7 @@ pub fn grade<K: Kata>(
     let info = kata.info();
     let (implementation, make) = implementation(entry, &request.target)?;
     let scenarios = scenarios(kata, request)?;
+    guard.set_total(scenarios.len());
     let sample = if request.explain {
         determinism_sample(request.seed, scenarios.len())
     } else {
@@ -955,6 +955,7 @@ pub fn replay<K: Kata>(
     let kata = &entry.kata;
     let (implementation, make) = implementation(entry, &request.target)?;
     let (source, scenario) = find_scenario(kata, request, name)?;
+    guard.at_scenario(0, Phase::Grading);
     let (outcome, output) =
         capture::during(|| run_one(kata, make, &scenario, request.seed, guard, true));
     let (result, trace, learner_fault) = match outcome {
