@@ -69,7 +69,7 @@ enum Command {
         #[arg(long)]
         seed: Option<u64>,
         /// Random scenarios per implementation.
-        #[arg(long, default_value_t = 500, value_name = "N")]
+        #[arg(long, default_value_t = 500, value_name = "N", value_parser = random_count)]
         random: usize,
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
@@ -166,13 +166,13 @@ struct GradeArgs {
     /// Seed for the random scenarios and the simulation; a fresh one by default.
     #[arg(long)]
     seed: Option<u64>,
-    /// How many random scenarios to add to the curated ones.
-    #[arg(long, default_value_t = DEFAULT_RANDOM_SCENARIOS, value_name = "N")]
+    /// How many random scenarios to add to the curated ones (at most 100,000).
+    #[arg(long, default_value_t = DEFAULT_RANDOM_SCENARIOS, value_name = "N", value_parser = random_count)]
     random: usize,
     /// Explore every schedule of the kata's small scope (2 replicas, up to 4
     /// operations, lags from {0, 1 s, 90 s}, a restore or not) instead of curated and
     /// random scenarios.
-    #[arg(long)]
+    #[arg(long, conflicts_with_all = ["random", "scenarios"])]
     exhaustive: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
@@ -210,6 +210,25 @@ struct ReplayArgs {
     hang_limit_ms: u64,
     #[command(flatten)]
     limits: LimitArgs,
+}
+
+/// Most random scenarios one grade may ask for: they are generated up front and kept
+/// in memory (about 4 KiB each), and the child has a memory limit; a bigger number
+/// would end as "out of memory", blamed on the learner's code.
+pub const MAX_RANDOM: usize = 100_000;
+
+/// Parses `--random N`, refusing more than [`MAX_RANDOM`].
+fn random_count(text: &str) -> Result<usize, String> {
+    let n: usize = text
+        .parse()
+        .map_err(|_| format!("`{text}` is not a whole number of scenarios"))?;
+    if n > MAX_RANDOM {
+        return Err(format!(
+            "at most {MAX_RANDOM} random scenarios per grade (each is kept in memory); for \
+             more coverage, grade several seeds"
+        ));
+    }
+    Ok(n)
 }
 
 const UNKNOWN_KATA: &str = "error: there is no kata named `{name}`.\nThe katas are: {list}.\n\
@@ -263,9 +282,53 @@ fn restore_default_sigpipe() {
     }
 }
 
+/// What `println!` panics with when stdout cannot be written (a full disk,
+/// `> /dev/full`).
+const STDOUT_FAILED: &str = "failed printing to stdout";
+
+/// Runs a command; if printing its output fails, says so and returns exit code 2
+/// instead of panicking with a backtrace.
+fn reporting_stdout_errors(command: impl FnOnce() -> ExitCode) -> ExitCode {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let message = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if !message.starts_with(STDOUT_FAILED) {
+            previous(info);
+        }
+    }));
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(command)) {
+        Ok(code) => code,
+        Err(payload) => {
+            let message = payload
+                .downcast_ref::<String>()
+                .cloned()
+                .unwrap_or_default();
+            match message.strip_prefix(STDOUT_FAILED) {
+                Some(reason) => {
+                    eprintln!(
+                        "error: cannot write the output to stdout{reason}. Check the disk or \
+                         the file stdout goes to."
+                    );
+                    ExitCode::from(EXIT_USAGE)
+                }
+                None => std::panic::resume_unwind(payload),
+            }
+        }
+    }
+}
+
 /// Runs the command line. `root` is the repository root (where `katas/` lives);
 /// `REPLICATION_KATAS_ROOT` overrides it (the project's tests use a scratch copy).
 pub fn run(registry: Registry, root: PathBuf) -> ExitCode {
+    reporting_stdout_errors(move || run_command(registry, root))
+}
+
+fn run_command(registry: Registry, root: PathBuf) -> ExitCode {
     restore_default_sigpipe();
     let root = match std::env::var_os("REPLICATION_KATAS_ROOT") {
         Some(dir) if !dir.is_empty() => PathBuf::from(dir),
