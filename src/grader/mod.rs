@@ -156,6 +156,17 @@ fn curated<K: Kata>(
             .into());
         }
         match out.iter_mut().find(|(_, o)| o.name() == s.name()) {
+            Some((Source::File(other), _)) => {
+                return Err(ScenarioError::Invalid {
+                    path: path.to_string(),
+                    message: format!(
+                        "{other} is also named `{}`: rename one of them (a file may replace \
+                         a curated scenario, but two files cannot have the same name)",
+                        s.name()
+                    ),
+                }
+                .into());
+            }
             Some(slot) if matches!(source, Source::File(_)) => *slot = (source, s),
             Some(_) => {
                 return Err(ScenarioError::Invalid {
