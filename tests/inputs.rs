@@ -157,3 +157,61 @@ fn a_full_disk_on_stdout_is_an_error_not_a_panic() {
         assert!(!stderr.contains("panicked"), "{stderr}");
     }
 }
+
+/// Grades `yaml` as the only extra scenario file; returns (exit code, stderr).
+fn grade_file(kata: &str, name: &str, yaml: &str) -> (i32, String) {
+    let dir = temp_dir(name);
+    std::fs::write(dir.join(format!("{name}.yaml")), yaml).unwrap();
+    let out = run(&[
+        "grade",
+        kata,
+        "--solution",
+        "--scenarios",
+        dir.to_str().unwrap(),
+        "--random",
+        "0",
+    ]);
+    (out.code, out.stderr)
+}
+
+#[test]
+fn every_listed_field_is_held_to_its_documented_limit() {
+    let quickpost = SCENARIO.replace(
+        "ops:",
+        "traffic: { users: 2, duration_ms: 1000, browse_per_s: 1, posts_per_s: 1, \
+         check_within_ms: 864000000 }\nops:",
+    );
+    let (code, stderr) = grade_file("quickpost", "check", &quickpost);
+    assert_eq!(code, 2, "10 days of check_within_ms: {stderr}");
+    assert!(stderr.contains("traffic.check_within_ms"), "{stderr}");
+    assert!(stderr.contains("24 h"), "{stderr}");
+
+    let failover = std::fs::read_to_string("scenarios/failover/minority-partition.yaml")
+        .unwrap()
+        .replace("leader_side: [2, 3]", "leader_side: [2, 2]");
+    let (code, stderr) = grade_file("failover", "twice", &failover);
+    assert_eq!(code, 2, "a follower listed twice: {stderr}");
+    assert!(stderr.contains("follower 2 twice"), "{stderr}");
+
+    let taskflow = std::fs::read_to_string("scenarios/taskflow/divergent-lags.yaml")
+        .unwrap()
+        .replace("name: divergent-lags", "name: nan-budget")
+        + "budgets: { max_load_imbalance: .nan }\n";
+    let (code, stderr) = grade_file("taskflow", "nan", &taskflow);
+    assert_eq!(code, 2, "a NaN budget: {stderr}");
+    assert!(stderr.contains("max_load_imbalance"), "{stderr}");
+}
+
+#[test]
+fn a_hundred_thousand_devices_are_checked_in_linear_time() {
+    let devices: Vec<String> = (0..100_000).map(|i| format!("d{i}")).collect();
+    let yaml = SCENARIO.replace(
+        "users: [alice]",
+        &format!("users: [alice]\ndevices: [{}, d7]", devices.join(", ")),
+    );
+    let started = std::time::Instant::now();
+    let (code, stderr) = grade_file("quickpost", "devices", &yaml);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("`d7` is listed twice"), "{stderr}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+}
