@@ -359,7 +359,15 @@ pub fn grade<K: Kata>(
     let scenarios = scenarios(kata, request)?;
     guard.set_total(scenarios.len());
     let sample = if request.explain {
-        determinism_sample(request.seed, scenarios.len())
+        // Not from `--scenarios DIR`: a file may generate a million operations, and
+        // the check runs each sampled scenario three more times.
+        let eligible: Vec<usize> = (0..scenarios.len())
+            .filter(|&i| !matches!(scenarios[i].0, Source::File(_)))
+            .collect();
+        determinism_sample(request.seed, eligible.len())
+            .into_iter()
+            .map(|k| eligible[k])
+            .collect()
     } else {
         Vec::new()
     };
@@ -630,6 +638,7 @@ fn pooled_counterexample<K: Kata>(
         shrunk_from: size,
         shrunk_to: size,
         original: None,
+        shrink_stopped_early: false,
         replay: replay_command(kata.info().name, request, scenario.name()),
         output,
     })
@@ -822,6 +831,7 @@ fn counterexample_of<K: Kata>(
         shrunk_from: shrunk.from,
         shrunk_to: shrunk.to,
         original: original.filter(|_| shrunk.to < shrunk.from),
+        shrink_stopped_early: !shrunk.complete,
         replay: replay_command(kata.info().name, request, &failed.name),
         output,
     })

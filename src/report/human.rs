@@ -382,8 +382,14 @@ pub fn grade(report: &GradeReport) -> String {
         if !c.timeline.is_empty() {
             let _ = writeln!(
                 out,
-                "\n  Shrunk from {} to {} events (operations and faults):\n",
-                c.shrunk_from, c.shrunk_to
+                "\n  Shrunk from {} to {} events (operations and faults{}):\n",
+                c.shrunk_from,
+                c.shrunk_to,
+                if c.shrink_stopped_early {
+                    "; as far as the shrinking budget allowed, so maybe not minimal"
+                } else {
+                    ""
+                }
             );
             for (i, row) in c.timeline.iter().enumerate() {
                 let row = if c.violating_rows.contains(&i) {

@@ -422,6 +422,11 @@ pub struct Counterexample {
     /// For a missed budget: the original scenario's figures, before shrinking.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub original: Option<String>,
+    /// True when shrinking stopped at its time or run limit ("shrunk as far as the
+    /// budget allowed"): the scenario fails the same way but may not be minimal.
+    /// Absent from JSON when false.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub shrink_stopped_early: bool,
     /// The one command that replays it.
     pub replay: String,
     /// What the code printed (stdout and stderr) while the shrunk scenario ran, when
