@@ -614,7 +614,8 @@ fn pooled_counterexample<K: Kata>(
     missed: &BudgetCheck,
     guard: &Guard,
 ) -> Result<Counterexample, LearnerFault> {
-    let (run, output) = capture::during(|| run_one(kata, make, scenario, request.seed, guard, true));
+    let (run, output) =
+        capture::during(|| run_one(kata, make, scenario, request.seed, guard, true));
     let run = run?;
     let here = run
         .budgets
