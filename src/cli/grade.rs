@@ -69,6 +69,12 @@ pub(super) fn fault_report(
     }
 }
 
+/// Whether the child was killed from outside (Ctrl-C, `kill`): not worth a second run.
+fn killed(fault: &LearnerFault) -> bool {
+    matches!(fault, LearnerFault::Crashed { signal: Some(s), .. }
+        if s.starts_with("SIGKILL") || s.starts_with("SIGTERM") || s.starts_with("SIGINT"))
+}
+
 /// Runs `job` supervised, naming scenarios of `request` in crash reports.
 pub(super) fn supervised(
     registry: &Arc<Registry>,
@@ -93,7 +99,7 @@ pub(super) fn supervised(
         // With several grading threads, which one crashes first is a race: grade again
         // on one thread, so that the report names the first scenario that crashes, the
         // same on every run.
-        Ended::Died { fault, .. } if fault.is_crash() && retry.is_some() => {
+        Ended::Died { fault, .. } if fault.is_crash() && !killed(&fault) && retry.is_some() => {
             run(retry.expect("checked"))
         }
         ended => ended,

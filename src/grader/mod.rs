@@ -900,23 +900,10 @@ fn check_determinism<K: Kata>(
     request: &GradeRequest,
     guard: &Guard,
 ) -> Result<(), LearnerFault> {
-    for (i, result) in graded {
-        let name = scenarios[*i].1.name();
-        if let Some((_, Some(first))) = fresh.iter().find(|(j, _)| j == i)
-            && first != result
-        {
-            return Err(LearnerFault::Nondeterministic {
-                scenario: name.to_string(),
-                difference: format!(
-                    "run first, in a fresh process: {}; graded after other scenarios: {}",
-                    summary(first),
-                    summary(result)
-                ),
-                likely_causes: STATE_LEAK_CAUSES.to_string(),
-            });
-        }
-    }
-    for (i, result) in graded {
+    // First the two back-to-back runs: code that decides differently on the same seed
+    // is nondeterministic, whatever else is true of it.
+    let mut reruns = Vec::new();
+    for (i, _) in graded {
         let (source, scenario) = &scenarios[*i];
         guard.at_scenario(*i, Phase::DeterminismCheck);
         let first = run_one(kata, make, scenario, request.seed, guard, true)?;
@@ -933,32 +920,66 @@ fn check_determinism<K: Kata>(
         if first.trace.len() != second.trace.len() || again != rerun {
             return Err(nondeterministic(
                 name,
-                "two runs on the same seed gave different results".to_string(),
+                format!(
+                    "first run: {}\nsecond run: {}",
+                    summary(&again, &rerun),
+                    summary(&rerun, &again)
+                ),
             ));
         }
-        if again != *result {
-            return Err(LearnerFault::Nondeterministic {
-                scenario: name.to_string(),
-                difference: format!(
-                    "graded among the others: {}; run again alone: {}",
-                    summary(result),
-                    summary(&again)
-                ),
-                likely_causes: STATE_LEAK_CAUSES.to_string(),
-            });
-        }
+        reruns.push(again);
+    }
+    // Then the same scenario at three moments of the process: first of all, among the
+    // others, at the end. Runs that repeat but depend on the moment read state that
+    // outlived the implementation.
+    for ((i, result), again) in graded.iter().zip(&reruns) {
+        let name = scenarios[*i].1.name();
+        let first = fresh
+            .iter()
+            .find(|(j, _)| j == i)
+            .and_then(|(_, r)| r.as_ref());
+        let (when, other) = match first {
+            Some(first) if first != result => ("run first, in a fresh process", first),
+            _ if again != result => ("run again at the end", again),
+            _ => continue,
+        };
+        return Err(LearnerFault::Nondeterministic {
+            scenario: name.to_string(),
+            difference: format!(
+                "{when}: {}\ngraded among the other scenarios: {}",
+                summary(other, result),
+                summary(result, other)
+            ),
+            likely_causes: STATE_LEAK_CAUSES.to_string(),
+        });
     }
     Ok(())
 }
 
-/// "2 violations, budgets missed: primary_read_share" or "passed".
-fn summary(r: &ScenarioResult) -> String {
-    let missed: Vec<&str> = r.missed_budgets().map(|b| b.metric).collect();
-    match (r.violation_count, missed.is_empty()) {
-        (0, true) => format!("passed ({} events)", r.events),
-        (n, true) => format!("{n} violations"),
-        (n, false) => format!("{n} violations, over budget: {}", missed.join(", ")),
+/// What `r` found, in the terms in which it differs from `other`: "3 violations",
+/// "primary read share 1.5%", "over budget: primary_read_share".
+fn summary(r: &ScenarioResult, other: &ScenarioResult) -> String {
+    if r.violation_count != other.violation_count {
+        return format!("{} violations", r.violation_count);
     }
+    let missed: Vec<&str> = r.missed_budgets().map(|b| b.metric).collect();
+    let other_missed: Vec<&str> = other.missed_budgets().map(|b| b.metric).collect();
+    if missed != other_missed {
+        return if missed.is_empty() {
+            "every budget met".to_string()
+        } else {
+            format!("over budget: {}", missed.join(", "))
+        };
+    }
+    if let Some(m) = r.metrics.iter().find(|m| {
+        other
+            .metrics
+            .iter()
+            .any(|o| o.name == m.name && o.value != m.value)
+    }) {
+        return format!("{} {}", m.name.replace('_', " "), m.display());
+    }
+    format!("{} violations, {} events", r.violation_count, r.events)
 }
 
 /// Why a scenario can behave differently after other scenarios ran.

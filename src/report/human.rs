@@ -165,13 +165,18 @@ fn fault_text(fault: &LearnerFault, kata: &str) -> String {
             total,
             scenario,
         } => format!(
-            "{} the grade did not finish within its {} s budget: {graded} of {total} scenarios \
-             graded{}.\n\n{NEXT_WHEN_TIMED_OUT}",
+            "{} the grade did not finish within its {} s budget: {}.\n\n{NEXT_WHEN_TIMED_OUT}",
             "OUT OF TIME".red().bold(),
             limit_ms / 1000,
             match scenario {
-                Some(s) => format!(", {s} was next"),
-                None => String::new(),
+                // Everything graded: the time went on explaining a failure (re-runs
+                // and shrinking of a large scenario).
+                Some(s) if graded == total => format!(
+                    "all {total} scenarios were graded; explaining the failure of {s} \
+                     (re-running and shrinking it) took the rest"
+                ),
+                Some(s) => format!("{graded} of {total} scenarios graded, {s} was running"),
+                None => format!("{graded} of {total} scenarios graded"),
             }
         ),
         LearnerFault::ThreadPanicked {
