@@ -1,3 +1,4 @@
+#![cfg(unix)]
 //! Supervised execution, end to end: the real binary grading implementations that
 //! misbehave the way learners' code does (issue 17).
 //!
