@@ -60,6 +60,13 @@ mod failover_solution;
 #[path = "../solutions/failover_naive.rs"]
 mod failover_naive;
 
+/// Implementations that misbehave on purpose, for the isolation tests; debug builds
+/// only, registered only when `REPLICATION_KATAS_MISBEHAVING=1` (see the file).
+#[cfg(debug_assertions)]
+#[allow(clippy::new_without_default)]
+#[path = "../tests/misbehaving/quickpost.rs"]
+mod misbehaving;
+
 type QuickPostRouter = Box<dyn ReadYourWritesRouter>;
 type FailoverImpl = Box<dyn FailoverCoordinator>;
 type QuorumImpl = Box<dyn Quorum>;
@@ -70,47 +77,56 @@ fn registry() -> Registry {
 }
 
 fn quickpost() -> Box<dyn KataRunner> {
+    let mut solutions = quickpost_solutions();
+    #[cfg(debug_assertions)]
+    if std::env::var_os("REPLICATION_KATAS_MISBEHAVING").is_some_and(|v| v == "1") {
+        solutions.extend(misbehaving::solutions());
+    }
     replication_katas::katas::quickpost::entry(
         || -> QuickPostRouter { Box::new(quickpost::Router::new()) },
-        vec![
-            Solution {
-                name: "instructor",
-                flaw: "",
-                make: || -> QuickPostRouter { Box::new(quickpost_solution::Router::new()) },
-                source: include_str!("../solutions/quickpost.rs"),
-            },
-            Solution {
-                name: "always-replica",
-                flaw: "every read to a replica: users miss their own posts",
-                make: || -> QuickPostRouter { Box::new(quickpost_naive::AlwaysReplica::new()) },
-                source: "",
-            },
-            Solution {
-                name: "always-primary",
-                flaw: "every read to the primary: correct, but over the primary-load budget",
-                make: || -> QuickPostRouter { Box::new(quickpost_naive::AlwaysPrimary) },
-                source: "",
-            },
-            Solution {
-                name: "primary-window-60s",
-                flaw: "primary for 60 s after a post: a longer lag spike outlasts the window",
-                make: || -> QuickPostRouter { Box::new(quickpost_naive::PrimaryWindow::new()) },
-                source: "",
-            },
-            Solution {
-                name: "per-device-token",
-                flaw: "token kept per device: a post on the phone is missing on the laptop",
-                make: || -> QuickPostRouter { Box::new(quickpost_naive::PerDeviceToken::new()) },
-                source: "",
-            },
-            Solution {
-                name: "trust-reported-lsn",
-                flaw: "trusts reported positions: wrong after a restore from an old backup",
-                make: || -> QuickPostRouter { Box::new(quickpost_naive::TrustReportedLsn::new()) },
-                source: "",
-            },
-        ],
+        solutions,
     )
+}
+
+fn quickpost_solutions() -> Vec<Solution<dyn ReadYourWritesRouter>> {
+    vec![
+        Solution {
+            name: "instructor",
+            flaw: "",
+            make: || -> QuickPostRouter { Box::new(quickpost_solution::Router::new()) },
+            source: include_str!("../solutions/quickpost.rs"),
+        },
+        Solution {
+            name: "always-replica",
+            flaw: "every read to a replica: users miss their own posts",
+            make: || -> QuickPostRouter { Box::new(quickpost_naive::AlwaysReplica::new()) },
+            source: "",
+        },
+        Solution {
+            name: "always-primary",
+            flaw: "every read to the primary: correct, but over the primary-load budget",
+            make: || -> QuickPostRouter { Box::new(quickpost_naive::AlwaysPrimary) },
+            source: "",
+        },
+        Solution {
+            name: "primary-window-60s",
+            flaw: "primary for 60 s after a post: a longer lag spike outlasts the window",
+            make: || -> QuickPostRouter { Box::new(quickpost_naive::PrimaryWindow::new()) },
+            source: "",
+        },
+        Solution {
+            name: "per-device-token",
+            flaw: "token kept per device: a post on the phone is missing on the laptop",
+            make: || -> QuickPostRouter { Box::new(quickpost_naive::PerDeviceToken::new()) },
+            source: "",
+        },
+        Solution {
+            name: "trust-reported-lsn",
+            flaw: "trusts reported positions: wrong after a restore from an old backup",
+            make: || -> QuickPostRouter { Box::new(quickpost_naive::TrustReportedLsn::new()) },
+            source: "",
+        },
+    ]
 }
 
 fn taskflow() -> Box<dyn KataRunner> {

@@ -109,15 +109,45 @@ fn salvage(
     (Progress { hints_seen, quiz }, warning)
 }
 
-/// Saves progress atomically.
+/// The temporary file for one write: unique to this process and this write, so two
+/// `hint`s at once never write into the same file (a reader would see it half
+/// written, and one rename would take the other's file away).
+fn temp_path(file: &Path) -> PathBuf {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static WRITES: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    file.with_extension(format!(
+        "json.{}-{nanos}-{}.tmp",
+        std::process::id(),
+        WRITES.fetch_add(1, Ordering::Relaxed)
+    ))
+}
+
+/// Saves progress atomically: the whole text to a temporary file of its own, synced,
+/// then renamed over the old file (a crash or `kill -9` leaves the old file, never an
+/// empty one); the temporary file is removed if anything fails.
 pub fn save(file: &Path, progress: &Progress) -> std::io::Result<()> {
+    use std::io::Write;
     if let Some(dir) = file.parent() {
         std::fs::create_dir_all(dir)?;
     }
-    let tmp = file.with_extension("json.tmp");
+    let tmp = temp_path(file);
     let text = serde_json::to_string_pretty(progress).map_err(std::io::Error::other)?;
-    std::fs::write(&tmp, text)?;
-    std::fs::rename(&tmp, file)
+    let written = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&tmp)
+        .and_then(|mut f| {
+            f.write_all(text.as_bytes())?;
+            f.sync_all()
+        })
+        .and_then(|()| std::fs::rename(&tmp, file));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written
 }
 
 #[cfg(test)]
@@ -128,6 +158,35 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("rk-progress-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         dir
+    }
+
+    #[test]
+    fn each_write_has_its_own_temporary_file_and_leaves_none_behind() {
+        let dir = temp_dir("unique");
+        let file = path(&dir);
+        assert_ne!(temp_path(&file), temp_path(&file));
+        // Writers in parallel: every one succeeds, the file is always whole.
+        let handles: Vec<_> = (0..8)
+            .map(|n| {
+                let file = file.clone();
+                std::thread::spawn(move || {
+                    let mut p = Progress::default();
+                    p.hints_seen.insert("quickpost".into(), n);
+                    for _ in 0..20 {
+                        save(&file, &p).unwrap();
+                        assert!(load(&file).1.is_none(), "a reader saw a half-written file");
+                    }
+                })
+            })
+            .collect();
+        for h in handles {
+            h.join().unwrap();
+        }
+        let left: Vec<_> = std::fs::read_dir(file.parent().unwrap())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(left, vec![std::ffi::OsString::from("progress.json")]);
     }
 
     #[test]

@@ -103,7 +103,14 @@ fn kata_list_says_what_grade_says_for_code_that_passes_only_the_curated_scenario
             .grade(&GradeRequest::new(Target::Learner, seed), &Guard::new())
             .unwrap();
         assert_eq!(grade.verdict, Verdict::Fail, "seed {seed}: grade fails it");
-        let status = replication_katas::cli::status(&registry, "quickpost", seed);
+        // In this process: the supervised child runs the binary's registry, not this
+        // test's; `status_here` is what that child runs.
+        let status = replication_katas::cli::status_here(
+            &registry,
+            "quickpost",
+            seed,
+            replication_katas::cli::STATUS_HANG,
+        );
         assert_eq!(status.verdict, grade.verdict, "seed {seed}: {status:?}");
         assert_eq!(status.label, "failing");
         assert!(status.summary.contains("read-your-writes"), "{status:?}");

@@ -2,12 +2,13 @@
 //! naive strategy, graded on the same seeds, side by side. The point is the trade-off,
 //! in numbers: stronger guarantees cost primary load, round trips, balance.
 
-use super::{EXIT_PASS, Format, find, input_error};
+use super::supervise::{self, Ended, Job, Limits, Reply, Task};
+use super::{EXIT_PASS, EXIT_USAGE, Format, find, input_error_text};
 use crate::grader::{GradeRequest, INSTRUCTOR, LearnerFault, Target, run_watched};
 use crate::katas::Registry;
 use crate::report::{GradeReport, Source, Unit, Verdict, fmt_value};
 use colored::Colorize;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -17,7 +18,7 @@ const SOURCE_HIDDEN: &str = "The instructor's source is shown here once your imp
 passes\n(`cargo run -- grade {kata}`), or now with `--reveal`.";
 
 /// One implementation's figures over all the scenarios it was graded on.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 struct Row {
     implementation: String,
     verdict: Verdict,
@@ -92,6 +93,15 @@ fn row(report: &GradeReport, units: &mut BTreeMap<String, Unit>) -> Row {
             LearnerFault::Panicked { function, .. } => format!("{function} panicked"),
             LearnerFault::Hung { function, .. } => format!("{function} hung"),
             LearnerFault::Nondeterministic { .. } => "nondeterministic".to_string(),
+            LearnerFault::Crashed {
+                stack_overflow: true,
+                ..
+            } => "stack overflow".to_string(),
+            LearnerFault::Crashed { .. } => "crashed".to_string(),
+            LearnerFault::Exited { code, .. } => format!("exited the process ({code})"),
+            LearnerFault::OutOfMemory { .. } => "out of memory".to_string(),
+            LearnerFault::TimedOut { .. } => "out of time".to_string(),
+            LearnerFault::ThreadPanicked { .. } => "a thread it spawned panicked".to_string(),
         }),
     }
 }
@@ -110,6 +120,43 @@ pub struct CompareArgs {
     pub format: Format,
     pub reveal: bool,
     pub hang_limit: Duration,
+}
+
+/// The child's side of one row of `compare`.
+pub(super) fn execute_row(
+    registry: &Arc<Registry>,
+    name: &str,
+    request: &GradeRequest,
+    hang: Duration,
+) -> Reply {
+    let worker = Arc::clone(registry);
+    let work = request.clone();
+    let kata_name = name.to_string();
+    let result = run_watched(hang, move |guard| {
+        worker
+            .find(&kata_name)
+            .expect("kata is registered")
+            .grade(&work, &guard)
+    });
+    let kata = registry.find(name).expect("kata is registered");
+    let mut report = match result {
+        Ok(Ok(report)) => report,
+        Ok(Err(e)) => {
+            return Reply {
+                stderr: input_error_text(&e),
+                exit: EXIT_USAGE,
+                ..Reply::default()
+            };
+        }
+        Err(fault) => super::grade::fault_report(kata, request, fault, None),
+    };
+    supervise::stray_panic(&mut report);
+    let mut units = BTreeMap::new();
+    let row = row(&report, &mut units);
+    Reply {
+        data: serde_json::to_value((row, units)).expect("rows serialize"),
+        ..Reply::default()
+    }
 }
 
 pub fn compare(registry: Arc<Registry>, args: CompareArgs) -> ExitCode {
@@ -132,32 +179,37 @@ pub fn compare(registry: Arc<Registry>, args: CompareArgs) -> ExitCode {
         let mut request = GradeRequest::new(target.clone(), args.seed);
         request.random = args.random;
         request.explain = false;
-        let worker = Arc::clone(&registry);
-        let result = run_watched(args.hang_limit, move |guard| {
-            worker
-                .find(name)
-                .expect("kata is registered")
-                .grade(&request, &guard)
-        });
-        let report = match result {
-            Ok(Ok(report)) => report,
-            Ok(Err(e)) => {
-                return input_error(&e);
-            }
-            Err(fault) => GradeReport {
-                kata: name,
-                topic: info.topic,
-                implementation: "learner".into(),
-                file: Some(info.file),
-                verdict: Verdict::Fail,
-                seed: args.seed,
-                scenarios: Vec::new(),
-                learner_fault: Some(fault),
-                counterexample: None,
-                stats: Default::default(),
+        let limits = Limits::new(
+            supervise::DEFAULT_MEMORY_MIB,
+            supervise::DEFAULT_TIME_LIMIT_S,
+            args.hang_limit,
+        );
+        request.time_limit_ms = supervise::time_limit_ms(&limits);
+        let job = Job {
+            task: Task::CompareRow {
+                kata: name.to_string(),
+                request: request.clone(),
             },
+            color: false,
+            hang_limit_ms: args.hang_limit.as_millis() as u64,
         };
-        rows.push(row(&report, &mut units));
+        match super::grade::supervised(&registry, kata, &request, job, &limits) {
+            Ended::Replied(reply) if reply.exit == EXIT_USAGE => return reply.emit(),
+            Ended::Replied(reply) => {
+                let Ok((r, u)) =
+                    serde_json::from_value::<(Row, BTreeMap<String, Unit>)>(reply.data)
+                else {
+                    eprintln!("error: the grader's child process sent an unreadable row");
+                    return ExitCode::from(EXIT_USAGE);
+                };
+                units.extend(u);
+                rows.push(r);
+            }
+            Ended::Died { fault, output } => {
+                let report = super::grade::fault_report(kata, &request, fault, output);
+                rows.push(row(&report, &mut units));
+            }
+        }
     }
     let learner_passed = rows.first().is_some_and(|r| r.verdict == Verdict::Pass);
     let comparison = Comparison {

@@ -1,7 +1,8 @@
 //! `kata list` and `kata show`.
 
+use super::supervise::{self, Ended, Job, Limits, Reply, Task};
 use super::{EXIT_PASS, find};
-use crate::grader::{GradeRequest, Target, run_watched};
+use crate::grader::{GradeRequest, LearnerFault, Target, run_watched};
 use crate::katas::{KataRunner, Registry};
 use crate::report::{GradeReport, Verdict};
 use colored::Colorize;
@@ -22,23 +23,100 @@ pub fn list_request(seed: u64) -> GradeRequest {
 }
 
 /// The learner's status on one kata, as `kata list` shows it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Status {
     pub verdict: Verdict,
-    /// "passed", "failing", "not started", "panics", "hangs", "cannot grade".
-    pub label: &'static str,
+    /// "passed", "failing", "not started", "panics", "hangs", "crashes", "cannot grade".
+    pub label: String,
     /// "3 read-your-writes violations" or "primary reads 1.1%"; may be empty.
     pub summary: String,
 }
 
+pub const STATUS_HANG: Duration = Duration::from_secs(2);
+
 /// The learner's status on a kata, computed live rather than read from a progress
-/// file: their code is graded as `grade` would grade it ([`list_request`]).
+/// file: their code is graded as `grade` would grade it ([`list_request`]). It runs in
+/// a supervised child, like a grade: a learner's `process::exit` or stack overflow
+/// shows as a status, not as the end of the listing.
 pub fn status(registry: &Arc<Registry>, name: &'static str, seed: u64) -> Status {
-    let registry = Arc::clone(registry);
-    let result = run_watched(Duration::from_secs(2), move |guard| {
-        let kata = registry.find(name).expect("kata is registered");
+    let Some(kata) = registry.find(name) else {
+        return Status {
+            verdict: Verdict::Fail,
+            label: "cannot grade".to_string(),
+            summary: format!("no kata named {name}"),
+        };
+    };
+    let request = list_request(seed);
+    let job = Job {
+        task: Task::Status {
+            kata: name.to_string(),
+            seed,
+        },
+        color: colored::control::SHOULD_COLORIZE.should_colorize(),
+        hang_limit_ms: STATUS_HANG.as_millis() as u64,
+    };
+    let limits = Limits::new(supervise::DEFAULT_MEMORY_MIB, 0, STATUS_HANG);
+    match super::grade::supervised(registry, kata, &request, job, &limits) {
+        Ended::Replied(reply) => serde_json::from_value(reply.data).unwrap_or(Status {
+            verdict: Verdict::Fail,
+            label: "cannot grade".to_string(),
+            summary: String::new(),
+        }),
+        Ended::Died { fault, .. } => {
+            let what = match fault {
+                LearnerFault::Crashed {
+                    stack_overflow: true,
+                    ..
+                } => "overflows its stack",
+                LearnerFault::Crashed { .. } => "crashes",
+                LearnerFault::Exited { .. } => "exits the process",
+                LearnerFault::OutOfMemory { .. } => "runs out of memory",
+                LearnerFault::Hung { .. } | LearnerFault::TimedOut { .. } => "hangs",
+                _ => "fails",
+            };
+            Status {
+                verdict: Verdict::Fail,
+                label: what.to_string(),
+                summary: "grade it to see where".to_string(),
+            }
+        }
+    }
+}
+
+/// The child's side of a status.
+pub(super) fn execute_status(
+    registry: &Arc<Registry>,
+    name: &str,
+    seed: u64,
+    hang: Duration,
+) -> Reply {
+    let status = status_here(registry, name, seed, hang);
+    Reply {
+        data: serde_json::to_value(status).expect("statuses serialize"),
+        ..Reply::default()
+    }
+}
+
+/// A status graded in this process, as the supervised child does it (and as a test
+/// with a registry of its own can).
+pub fn status_here(registry: &Arc<Registry>, name: &str, seed: u64, hang: Duration) -> Status {
+    let worker = Arc::clone(registry);
+    let kata_name = name.to_string();
+    let result = run_watched(hang, move |guard| {
+        let kata = worker.find(&kata_name).expect("kata is registered");
         kata.grade(&list_request(seed), &guard)
     });
+    status_of(result.map(|r| {
+        r.map(|mut report| {
+            supervise::stray_panic(&mut report);
+            report
+        })
+    }))
+}
+
+fn status_of(
+    result: Result<Result<GradeReport, crate::grader::GradeError>, LearnerFault>,
+) -> Status {
     let (verdict, label, summary) = match result {
         Ok(Ok(report)) => {
             let (label, summary) = match report.verdict {
@@ -56,7 +134,7 @@ pub fn status(registry: &Arc<Registry>, name: &'static str, seed: u64) -> Status
     };
     Status {
         verdict,
-        label,
+        label: label.to_string(),
         summary,
     }
 }
@@ -76,9 +154,9 @@ fn thousands(n: usize) -> String {
 
 fn colored_label(status: &Status) -> String {
     match status.verdict {
-        Verdict::Pass => status.label.green().to_string(),
-        Verdict::NotImplemented => status.label.yellow().to_string(),
-        Verdict::Fail => status.label.red().to_string(),
+        Verdict::Pass => status.label.as_str().green().to_string(),
+        Verdict::NotImplemented => status.label.as_str().yellow().to_string(),
+        Verdict::Fail => status.label.as_str().red().to_string(),
     }
 }
 

@@ -9,9 +9,10 @@ mod hint;
 mod kata;
 mod quiz;
 mod reset;
+mod supervise;
 mod watch;
 
-pub use kata::{Status, list_request, status};
+pub use kata::{STATUS_HANG, Status, list_request, status, status_here};
 
 use crate::grader::{DEFAULT_RANDOM_SCENARIOS, INSTRUCTOR, Target};
 use crate::katas::{KataRunner, Registry};
@@ -71,7 +72,7 @@ enum Command {
         #[arg(long)]
         seed: Option<u64>,
         /// Random scenarios per implementation.
-        #[arg(long, default_value_t = 500, value_name = "N")]
+        #[arg(long, default_value_t = 500, value_name = "N", value_parser = random_count)]
         random: usize,
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
@@ -100,6 +101,9 @@ enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+    /// The grader's supervised child process (internal: see `cli/supervise.rs`).
+    #[command(name = "__child", hide = true)]
+    Child,
 }
 
 #[derive(Debug, Subcommand)]
@@ -125,7 +129,9 @@ enum KataCommand {
     },
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum, serde::Serialize, serde::Deserialize,
+)]
 pub(crate) enum Format {
     #[default]
     Human,
@@ -152,6 +158,17 @@ impl Implementation {
     }
 }
 
+/// Limits on the process that runs the graded code.
+#[derive(Debug, clap::Args)]
+struct LimitArgs {
+    /// Stop after this many seconds and report what was graded (0: no limit).
+    #[arg(long, default_value_t = supervise::DEFAULT_TIME_LIMIT_S, value_name = "SECONDS")]
+    time_limit: u64,
+    /// Memory (address space) the graded code may use, in MiB (0: no limit).
+    #[arg(long, default_value_t = supervise::DEFAULT_MEMORY_MIB, value_name = "MIB")]
+    memory_limit: u64,
+}
+
 #[derive(Debug, clap::Args)]
 struct GradeArgs {
     /// The kata, e.g. quickpost.
@@ -161,13 +178,13 @@ struct GradeArgs {
     /// Seed for the random scenarios and the simulation; a fresh one by default.
     #[arg(long)]
     seed: Option<u64>,
-    /// How many random scenarios to add to the curated ones.
-    #[arg(long, default_value_t = DEFAULT_RANDOM_SCENARIOS, value_name = "N")]
+    /// How many random scenarios to add to the curated ones (at most 100,000).
+    #[arg(long, default_value_t = DEFAULT_RANDOM_SCENARIOS, value_name = "N", value_parser = random_count)]
     random: usize,
     /// Explore every schedule of the kata's small scope (2 replicas, up to 4
     /// operations, lags from {0, 1 s, 90 s}, a restore or not) instead of curated and
     /// random scenarios.
-    #[arg(long)]
+    #[arg(long, conflicts_with_all = ["random", "scenarios"])]
     exhaustive: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
@@ -183,6 +200,8 @@ struct GradeArgs {
     /// on it.
     #[arg(long, short = 'j', default_value_t = 0, value_name = "N")]
     jobs: usize,
+    #[command(flatten)]
+    limits: LimitArgs,
 }
 
 #[derive(Debug, clap::Args)]
@@ -217,6 +236,27 @@ struct ReplayArgs {
     violations: bool,
     #[arg(long, default_value_t = 2_000, value_name = "MS")]
     hang_limit_ms: u64,
+    #[command(flatten)]
+    limits: LimitArgs,
+}
+
+/// Most random scenarios one grade may ask for: they are generated up front and kept
+/// in memory (about 4 KiB each), and the child has a memory limit; a bigger number
+/// would end as "out of memory", blamed on the learner's code.
+pub const MAX_RANDOM: usize = 100_000;
+
+/// Parses `--random N`, refusing more than [`MAX_RANDOM`].
+fn random_count(text: &str) -> Result<usize, String> {
+    let n: usize = text
+        .parse()
+        .map_err(|_| format!("`{text}` is not a whole number of scenarios"))?;
+    if n > MAX_RANDOM {
+        return Err(format!(
+            "at most {MAX_RANDOM} random scenarios per grade (each is kept in memory); for \
+             more coverage, grade several seeds"
+        ));
+    }
+    Ok(n)
 }
 
 const UNKNOWN_KATA: &str = "error: there is no kata named `{name}`.\nThe katas are: {list}.\n\
@@ -225,13 +265,14 @@ See them with `cargo run -- kata list`.";
 const SCENARIO_SCHEMA: &str = "The scenario schema, with every field and fault kind, is in \
 docs/scenarios.md.";
 
-/// Prints why grading could not start, and where to look next; returns exit code 2.
-fn input_error(e: &crate::grader::GradeError) -> ExitCode {
-    eprintln!("error: {e}");
+/// Why grading could not start, and where to look next.
+fn input_error_text(e: &crate::grader::GradeError) -> String {
+    let mut text = format!("error: {e}\n");
     if let crate::grader::GradeError::Scenario(_) = e {
-        eprintln!("{SCENARIO_SCHEMA}");
+        text.push_str(SCENARIO_SCHEMA);
+        text.push('\n');
     }
-    ExitCode::from(EXIT_USAGE)
+    text
 }
 
 /// Finds a kata or explains which ones exist.
@@ -269,9 +310,53 @@ fn restore_default_sigpipe() {
     }
 }
 
+/// What `println!` panics with when stdout cannot be written (a full disk,
+/// `> /dev/full`).
+const STDOUT_FAILED: &str = "failed printing to stdout";
+
+/// Runs a command; if printing its output fails, says so and returns exit code 2
+/// instead of panicking with a backtrace.
+fn reporting_stdout_errors(command: impl FnOnce() -> ExitCode) -> ExitCode {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let message = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if !message.starts_with(STDOUT_FAILED) {
+            previous(info);
+        }
+    }));
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(command)) {
+        Ok(code) => code,
+        Err(payload) => {
+            let message = payload
+                .downcast_ref::<String>()
+                .cloned()
+                .unwrap_or_default();
+            match message.strip_prefix(STDOUT_FAILED) {
+                Some(reason) => {
+                    eprintln!(
+                        "error: cannot write the output to stdout{reason}. Check the disk or \
+                         the file stdout goes to."
+                    );
+                    ExitCode::from(EXIT_USAGE)
+                }
+                None => std::panic::resume_unwind(payload),
+            }
+        }
+    }
+}
+
 /// Runs the command line. `root` is the repository root (where `katas/` lives);
 /// `REPLICATION_KATAS_ROOT` overrides it (the project's tests use a scratch copy).
 pub fn run(registry: Registry, root: PathBuf) -> ExitCode {
+    reporting_stdout_errors(move || run_command(registry, root))
+}
+
+fn run_command(registry: Registry, root: PathBuf) -> ExitCode {
     restore_default_sigpipe();
     let root = match std::env::var_os("REPLICATION_KATAS_ROOT") {
         Some(dir) if !dir.is_empty() => PathBuf::from(dir),
@@ -291,6 +376,7 @@ pub fn run(registry: Registry, root: PathBuf) -> ExitCode {
     term::apply(cli.color);
     let registry = Arc::new(registry);
     match cli.command {
+        Command::Child => supervise::child_main(registry),
         Command::Kata(KataCommand::List { seed }) => kata::list(
             &registry,
             &state_file(&root),

@@ -5,11 +5,18 @@
 //! [`Guard`], which turns a panic into a [`LearnerFault`] naming the function, the
 //! message and the source location, and lets a watchdog on another thread notice a
 //! call that never returns. The grader never crashes because of learner code.
+//!
+//! What a guard cannot catch in-process — a stack overflow, an abort, `process::exit`,
+//! a failed allocation — is caught one level up: the command line runs grading in a
+//! supervised child process (`cli/supervise.rs`). For that supervisor to name the
+//! function and the scenario after the child died, the guard's per-call state can live
+//! in a [`SharedRegion`], a small file both processes map: the same stores as
+//! in-process, only to memory that outlives the child.
 
 use serde::Serialize;
 use std::cell::{Cell, RefCell};
 use std::panic::{self, AssertUnwindSafe};
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex, Once, OnceLock};
 use std::time::{Duration, Instant};
@@ -34,20 +41,112 @@ pub enum LearnerFault {
         difference: String,
         likely_causes: String,
     },
+    /// The process running the code died: killed by a signal, aborted (a panic while
+    /// panicking, `process::abort`), or its stack overflowed (unbounded recursion).
+    Crashed {
+        /// The learner function being called, when the supervisor could tell.
+        function: Option<String>,
+        /// The scenario being run, when known.
+        scenario: Option<String>,
+        /// `SIGABRT`, `SIGSEGV`, … or `None` for an unusual exit status.
+        signal: Option<String>,
+        stack_overflow: bool,
+        /// The command that runs the scenario alone.
+        replay: Option<String>,
+    },
+    /// The code ended the whole process with `std::process::exit(code)` (or the
+    /// process stopped without reporting a result).
+    Exited {
+        function: Option<String>,
+        scenario: Option<String>,
+        code: i32,
+        replay: Option<String>,
+    },
+    /// An allocation failed: the code used more memory than the limit allows.
+    OutOfMemory {
+        function: Option<String>,
+        scenario: Option<String>,
+        limit_mib: u64,
+        replay: Option<String>,
+    },
+    /// The grade did not finish within its overall time budget.
+    TimedOut {
+        limit_ms: u64,
+        /// Scenarios graded before the time ran out, of `total`.
+        graded: usize,
+        total: usize,
+        /// The scenario running when the time ran out, when known.
+        scenario: Option<String>,
+    },
+    /// A thread the code spawned panicked (the grader's own threads are watched by the
+    /// guard; a panic elsewhere would otherwise go unnoticed).
+    ThreadPanicked {
+        thread: String,
+        message: String,
+        location: String,
+    },
 }
 
 impl LearnerFault {
     pub fn is_not_implemented(&self) -> bool {
         matches!(self, LearnerFault::NotImplemented { .. })
     }
+
+    /// Whether the process running the code died (crashed, exited, ran out of memory).
+    pub fn is_crash(&self) -> bool {
+        matches!(
+            self,
+            LearnerFault::Crashed { .. }
+                | LearnerFault::Exited { .. }
+                | LearnerFault::OutOfMemory { .. }
+        )
+    }
 }
 
 thread_local! {
     static IN_LEARNER_CALL: Cell<bool> = const { Cell::new(false) };
+    /// Set on the grader's own threads: a panic outside a learner call on any other
+    /// thread happened on a thread the learner's code spawned.
+    static GRADER_THREAD: Cell<bool> = const { Cell::new(false) };
     static LAST_PANIC: RefCell<Option<(String, String)>> = const { RefCell::new(None) };
 }
 
 static HOOK: Once = Once::new();
+
+/// The first panic seen on a thread the grader did not start: (thread, message,
+/// location).
+static STRAY_PANIC: Mutex<Option<(String, String, String)>> = Mutex::new(None);
+
+/// Marks the current thread as one of the grader's own (see [`take_stray_panic`]).
+pub fn mark_grader_thread() {
+    GRADER_THREAD.with(|g| g.set(true));
+}
+
+/// The first panic on a thread that learner code spawned, if there was one: the
+/// guard cannot catch it (it is not inside a call), so the supervisor asks after the
+/// grade. Only meaningful in a process that runs nothing else (the supervised child):
+/// in a test binary, a failing test's thread counts as "not the grader's" too.
+pub fn take_stray_panic() -> Option<LearnerFault> {
+    STRAY_PANIC
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .take()
+        .map(|(thread, message, location)| LearnerFault::ThreadPanicked {
+            thread,
+            message,
+            location,
+        })
+}
+
+fn payload_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_string()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "(a panic without a message)".to_string()
+    }
+}
 
 /// Installs (once per process) a panic hook that stays silent for panics inside learner
 /// calls — they are reported properly instead — and defers to the previous hook for
@@ -56,20 +155,25 @@ fn install_hook() {
     HOOK.call_once(|| {
         let previous = panic::take_hook();
         panic::set_hook(Box::new(move |info| {
-            if IN_LEARNER_CALL.with(Cell::get) {
-                let message = if let Some(s) = info.payload().downcast_ref::<&str>() {
-                    (*s).to_string()
-                } else if let Some(s) = info.payload().downcast_ref::<String>() {
-                    s.clone()
-                } else {
-                    "(a panic without a message)".to_string()
-                };
-                let location = info
-                    .location()
+            let location = || {
+                info.location()
                     .map(|l| format!("{}:{}:{}", tidy_path(l.file()), l.line(), l.column()))
-                    .unwrap_or_else(|| "unknown location".to_string());
-                LAST_PANIC.with(|p| *p.borrow_mut() = Some((message, location)));
+                    .unwrap_or_else(|| "unknown location".to_string())
+            };
+            if IN_LEARNER_CALL.with(Cell::get) {
+                let message = payload_message(info.payload());
+                LAST_PANIC.with(|p| *p.borrow_mut() = Some((message, location())));
             } else {
+                if !GRADER_THREAD.with(Cell::get) {
+                    let mut stray = STRAY_PANIC.lock().unwrap_or_else(|e| e.into_inner());
+                    if stray.is_none() {
+                        let thread = std::thread::current()
+                            .name()
+                            .unwrap_or("(unnamed)")
+                            .to_string();
+                        *stray = Some((thread, payload_message(info.payload()), location()));
+                    }
+                }
                 previous(info);
             }
         }));
@@ -88,13 +192,179 @@ fn tidy_path(file: &str) -> String {
     }
 }
 
-/// Shared between the grading thread and its watchdog.
+/// Shared between the grading thread and its watchdog (and, in a supervised child,
+/// with the supervisor: see [`SharedRegion`]).
 #[derive(Debug, Default)]
-struct CallState {
+#[repr(C)]
+pub struct CallState {
     calls: AtomicU64,
     in_call: AtomicBool,
     /// The function being called, as an index into [`FUNCTION_NAMES`].
     function: AtomicUsize,
+    /// The scenario being run, as an index into the grade's scenario list, plus one
+    /// (0: none yet).
+    scenario: AtomicUsize,
+    /// What the grader is doing with it: a [`Phase`] as a number.
+    phase: AtomicU32,
+}
+
+/// What the grader is doing with the scenario it runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u32)]
+pub enum Phase {
+    /// Running it for the grade.
+    Grading = 0,
+    /// Running it again, to check that the same seed gives the same history.
+    DeterminismCheck = 1,
+    /// Explaining its failure: re-running, shrinking, drawing the counterexample.
+    Explaining = 2,
+}
+
+impl Phase {
+    fn from_u32(n: u32) -> Phase {
+        match n {
+            1 => Phase::DeterminismCheck,
+            2 => Phase::Explaining,
+            _ => Phase::Grading,
+        }
+    }
+}
+
+/// Call states a supervised child can publish; guards beyond these (more than 15
+/// grading threads) keep theirs private, and a crash there names no function.
+pub const SHARED_SLOTS: usize = 16;
+const NAMES_BYTES: usize = 4096;
+
+/// Memory shared between a supervised child and its supervisor (a small file both map
+/// with `MAP_SHARED`): each guard's call state, the names of the learner functions,
+/// and the grade's progress. Plain atomics, so the child's cost per call is the same
+/// stores it makes in-process; everything here survives the child's death.
+#[repr(C)]
+pub struct SharedRegion {
+    slots: [CallState; SHARED_SLOTS],
+    next_slot: AtomicUsize,
+    /// Scenarios in the grade, and how many are done.
+    total: AtomicUsize,
+    done: AtomicUsize,
+    /// `FUNCTION_NAMES`, newline-separated, `names_len` bytes long.
+    names_len: AtomicUsize,
+    names: [std::sync::atomic::AtomicU8; NAMES_BYTES],
+}
+
+/// The region of this process, when it is a supervised child.
+static REGION: OnceLock<&'static SharedRegion> = OnceLock::new();
+
+/// What the supervisor reads from a region after (or while) the child runs.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RegionSnapshot {
+    /// Per slot in use: (calls, in a call, function name, scenario index, phase).
+    pub slots: Vec<SlotSnapshot>,
+    pub total: usize,
+    pub done: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SlotSnapshot {
+    pub calls: u64,
+    pub in_call: bool,
+    pub function: Option<String>,
+    pub scenario: Option<usize>,
+    pub phase: Phase,
+}
+
+impl SharedRegion {
+    /// Bytes to map.
+    pub const SIZE: usize = std::mem::size_of::<SharedRegion>();
+
+    /// Makes `region` (zeroed shared memory of [`Self::SIZE`] bytes, mapped for the
+    /// rest of the process) this process's region: its guards publish their calls
+    /// there. Call once, before the first guard.
+    ///
+    /// # Safety
+    /// `ptr` must point to at least `SIZE` bytes of zeroed, writable memory, suitably
+    /// aligned, that stays mapped for the life of the process. All-zero bytes are a
+    /// valid `SharedRegion` (atomics and arrays of them).
+    pub unsafe fn install(ptr: *mut u8) {
+        // SAFETY: as the caller promises.
+        let region: &'static SharedRegion = unsafe { &*(ptr as *const SharedRegion) };
+        let _ = REGION.set(region);
+    }
+
+    /// Reads a region written by another process.
+    ///
+    /// # Safety
+    /// As for [`Self::install`]: `ptr` points to a mapped region of `SIZE` bytes.
+    pub unsafe fn snapshot(ptr: *const u8) -> RegionSnapshot {
+        // SAFETY: as the caller promises.
+        let region: &SharedRegion = unsafe { &*(ptr as *const SharedRegion) };
+        let len = region.names_len.load(Ordering::Acquire).min(NAMES_BYTES);
+        let bytes: Vec<u8> = region.names[..len]
+            .iter()
+            .map(|b| b.load(Ordering::Relaxed))
+            .collect();
+        let names: Vec<String> = String::from_utf8_lossy(&bytes)
+            .split('\n')
+            .map(str::to_string)
+            .collect();
+        let used = region.next_slot.load(Ordering::Acquire).min(SHARED_SLOTS);
+        RegionSnapshot {
+            slots: region.slots[..used]
+                .iter()
+                .map(|s| SlotSnapshot {
+                    calls: s.calls.load(Ordering::Relaxed),
+                    in_call: s.in_call.load(Ordering::Acquire),
+                    function: names.get(s.function.load(Ordering::Relaxed)).cloned(),
+                    scenario: s.scenario.load(Ordering::Relaxed).checked_sub(1),
+                    phase: Phase::from_u32(s.phase.load(Ordering::Relaxed)),
+                })
+                .collect(),
+            total: region.total.load(Ordering::Relaxed),
+            done: region.done.load(Ordering::Relaxed),
+        }
+    }
+
+    /// A free slot, if any is left.
+    fn slot(&'static self) -> Option<&'static CallState> {
+        let i = self.next_slot.fetch_add(1, Ordering::AcqRel);
+        self.slots.get(i)
+    }
+
+    /// Publishes the function names (called with `FUNCTION_NAMES` locked, after a
+    /// name was added).
+    fn publish_names(&self, names: &[&str]) {
+        let joined = names.join("\n");
+        let bytes = &joined.as_bytes()[..joined.len().min(NAMES_BYTES)];
+        for (slot, b) in self.names.iter().zip(bytes) {
+            slot.store(*b, Ordering::Relaxed);
+        }
+        self.names_len.store(bytes.len(), Ordering::Release);
+    }
+}
+
+/// A guard's call state: its own, or a slot of the shared region.
+#[derive(Clone, Debug)]
+enum StateRef {
+    Own(Arc<CallState>),
+    Shared(&'static CallState),
+}
+
+impl std::ops::Deref for StateRef {
+    type Target = CallState;
+    fn deref(&self) -> &CallState {
+        match self {
+            StateRef::Own(s) => s,
+            StateRef::Shared(s) => s,
+        }
+    }
+}
+
+impl StateRef {
+    fn fresh() -> StateRef {
+        match REGION.get().and_then(|r| r.slot()) {
+            Some(slot) => StateRef::Shared(slot),
+            None => StateRef::Own(Arc::new(CallState::default())),
+        }
+    }
 }
 
 /// Names of the learner functions registered so far, so that a call records a number,
@@ -127,6 +397,9 @@ impl LearnerFn {
                 .position(|n| *n == self.name)
                 .unwrap_or_else(|| {
                     names.push(self.name);
+                    if let Some(region) = REGION.get() {
+                        region.publish_names(&names);
+                    }
                     names.len() - 1
                 })
         })
@@ -145,8 +418,8 @@ fn function_name(index: usize) -> &'static str {
 /// watched by the same watchdog.
 #[derive(Clone, Debug)]
 pub struct Guard {
-    state: Arc<CallState>,
-    family: Arc<Mutex<Vec<Arc<CallState>>>>,
+    state: StateRef,
+    family: Arc<Mutex<Vec<StateRef>>>,
 }
 
 impl Default for Guard {
@@ -158,23 +431,46 @@ impl Default for Guard {
 impl Guard {
     pub fn new() -> Self {
         install_hook();
-        let state = Arc::new(CallState::default());
+        let state = StateRef::fresh();
         Guard {
-            family: Arc::new(Mutex::new(vec![Arc::clone(&state)])),
+            family: Arc::new(Mutex::new(vec![state.clone()])),
             state,
         }
     }
 
     /// A guard for another grading thread, watched together with this one.
     pub fn fork(&self) -> Guard {
-        let state = Arc::new(CallState::default());
+        let state = StateRef::fresh();
         self.family
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .push(Arc::clone(&state));
+            .push(state.clone());
         Guard {
             state,
             family: Arc::clone(&self.family),
+        }
+    }
+
+    /// Records which scenario this guard's thread runs now (an index into the grade's
+    /// scenario list) and why, so that a supervisor can name it if the process dies.
+    /// Two stores.
+    pub fn at_scenario(&self, index: usize, phase: Phase) {
+        self.state.scenario.store(index + 1, Ordering::Relaxed);
+        self.state.phase.store(phase as u32, Ordering::Relaxed);
+    }
+
+    /// Records the size of the grade, for a supervisor's progress line.
+    pub fn set_total(&self, scenarios: usize) {
+        if let Some(region) = REGION.get() {
+            region.total.store(scenarios, Ordering::Relaxed);
+            region.done.store(0, Ordering::Relaxed);
+        }
+    }
+
+    /// Counts one more scenario graded, for a supervisor's progress line.
+    pub fn scenario_done(&self) {
+        if let Some(region) = REGION.get() {
+            region.done.fetch_add(1, Ordering::Relaxed);
         }
     }
 
@@ -228,6 +524,7 @@ pub fn run_watched<T: Send + 'static>(
         .name("grader".into())
         .stack_size(16 << 20)
         .spawn(move || {
+            mark_grader_thread();
             let _ = tx.send(work(guard));
         })
         .expect("spawning the grading thread");

@@ -4,11 +4,15 @@
 //! It is generic over [`Kata`]: nothing here knows about QuickPost or any other kata,
 //! so adding a kata never edits this file.
 
+pub mod capture;
 mod guard;
 pub mod shrink;
 
 pub use crate::report::{GradeReport, ReplayReport};
-pub use guard::{Guard, LearnerFault, LearnerFn, run_watched};
+pub use guard::{
+    Guard, LearnerFault, LearnerFn, Phase, RegionSnapshot, SHARED_SLOTS, SharedRegion,
+    SlotSnapshot, mark_grader_thread, run_watched, take_stray_panic,
+};
 pub use shrink::{Signature, removals};
 
 use crate::katas::{Kata, KataEntry, KataScenario, ScenarioRun};
@@ -17,8 +21,10 @@ use crate::report::{
     TraceEvent, Unit, Verdict,
 };
 use crate::scenario::{self, ScenarioError};
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::time::{Duration, Instant};
 use thiserror::Error;
 
 /// Random scenarios per grade unless `--random N` says otherwise.
@@ -28,7 +34,7 @@ pub const DEFAULT_RANDOM_SCENARIOS: usize = 2_000;
 pub const INSTRUCTOR: &str = "instructor";
 
 /// Whose code to grade.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Target {
     /// The learner's file in `katas/`.
     Learner,
@@ -37,7 +43,7 @@ pub enum Target {
 }
 
 /// What to grade, and how.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct GradeRequest {
     pub target: Target,
     pub seed: u64,
@@ -56,6 +62,10 @@ pub struct GradeRequest {
     /// How wide the counterexample's timeline may be: the terminal's width for a
     /// person, [`crate::report::timeline::WIDTH`] otherwise (JSON, pipes).
     pub timeline_width: usize,
+    /// Stop grading new scenarios after this long (milliseconds) and report what was
+    /// graded; `None` for no limit. The supervisor also kills a child that runs past
+    /// it, since one scenario can be slow too.
+    pub time_limit_ms: Option<u64>,
 }
 
 impl GradeRequest {
@@ -69,6 +79,7 @@ impl GradeRequest {
             jobs: 0,
             explain: true,
             timeline_width: crate::report::timeline::WIDTH,
+            time_limit_ms: None,
         }
     }
 }
@@ -149,6 +160,17 @@ fn curated<K: Kata>(
             .into());
         }
         match out.iter_mut().find(|(_, o)| o.name() == s.name()) {
+            Some((Source::File(other), _)) => {
+                return Err(ScenarioError::Invalid {
+                    path: path.to_string(),
+                    message: format!(
+                        "{other} is also named `{}`: rename one of them (a file may replace \
+                         a curated scenario, but two files cannot have the same name)",
+                        s.name()
+                    ),
+                }
+                .into());
+            }
             Some(slot) if matches!(source, Source::File(_)) => *slot = (source, s),
             Some(_) => {
                 return Err(ScenarioError::Invalid {
@@ -258,12 +280,22 @@ fn run_all<K: Kata>(
 ) -> Vec<(usize, Outcome)> {
     let seed = request.seed;
     let n = workers(request.jobs).min(scenarios.len()).max(1);
+    let deadline = request
+        .time_limit_ms
+        .map(|ms| Instant::now() + Duration::from_millis(ms));
     let work = |guard: Guard, first: usize| {
         let mut out = Vec::new();
         for i in (first..scenarios.len()).step_by(n) {
+            if deadline.is_some_and(|d| Instant::now() >= d) {
+                // Filled in by `grade`, which knows how many were graded in order.
+                out.push((i, Err(timed_out(request, 0, scenarios.len(), None))));
+                break;
+            }
             let (source, scenario) = &scenarios[i];
+            guard.at_scenario(i, Phase::Grading);
             let outcome = run_one(kata, make, scenario, seed, &guard, false)
                 .map(|run| result_of(scenario.name().to_string(), source.clone(), &run));
+            guard.scenario_done();
             let stop = outcome.is_err();
             out.push((i, outcome));
             if stop {
@@ -278,7 +310,10 @@ fn run_all<K: Kata>(
                 let guard = guard.fork();
                 std::thread::Builder::new()
                     .stack_size(16 << 20)
-                    .spawn_scoped(scope, move || work(guard, first))
+                    .spawn_scoped(scope, move || {
+                        mark_grader_thread();
+                        work(guard, first)
+                    })
                     .expect("spawning a grading thread")
             })
             .collect();
@@ -334,6 +369,35 @@ pub fn grade<K: Kata>(
     let info = kata.info();
     let (implementation, make) = implementation(entry, &request.target)?;
     let scenarios = scenarios(kata, request)?;
+    guard.set_total(scenarios.len());
+    let sample = if request.explain {
+        // Not from `--scenarios DIR`: a file may generate a million operations, and
+        // the check runs each sampled scenario three more times. Not the exhaustive
+        // scope's schedules either: a handful of operations each, too few for an
+        // iteration order or a clock to show.
+        let eligible: Vec<usize> = (0..scenarios.len())
+            .filter(|&i| !matches!(scenarios[i].0, Source::File(_) | Source::Exhaustive))
+            .collect();
+        determinism_sample(request.seed, eligible.len())
+            .into_iter()
+            .map(|k| eligible[k])
+            .collect()
+    } else {
+        Vec::new()
+    };
+    // The sample, run first, before anything else has run in this process: what the
+    // code does from a fresh state, to compare with the grade's runs later.
+    let fresh: Vec<(usize, Option<ScenarioResult>)> = sample
+        .iter()
+        .map(|&i| {
+            let (source, scenario) = &scenarios[i];
+            guard.at_scenario(i, Phase::DeterminismCheck);
+            let run = run_one(kata, make, scenario, request.seed, guard, false).ok();
+            let result = run.map(|r| result_of(scenario.name().to_string(), source.clone(), &r));
+            (i, result)
+        })
+        .collect();
+    let mut sampled = Vec::new();
     let mut results = Vec::new();
     let mut events = 0;
     let mut schedules = 0;
@@ -345,10 +409,24 @@ pub fn grade<K: Kata>(
                 events += result.events;
                 schedules += 1;
                 pool.add(i, &result);
+                if sample.contains(&i) {
+                    sampled.push((i, result.clone()));
+                }
                 // Exhaustive schedules are listed only when they fail, in every grade.
                 if result.source != Source::Exhaustive || result.verdict != Verdict::Pass {
                     results.push(result);
                 }
+            }
+            Err(LearnerFault::TimedOut {
+                limit_ms, total, ..
+            }) => {
+                fault = Some(LearnerFault::TimedOut {
+                    limit_ms,
+                    graded: schedules,
+                    total,
+                    scenario: scenarios.get(i).map(|(_, s)| s.name().to_string()),
+                });
+                break;
             }
             Err(f) => {
                 debug_assert!(i < scenarios.len());
@@ -356,6 +434,9 @@ pub fn grade<K: Kata>(
                 break;
             }
         }
+    }
+    if fault.is_none() && request.explain {
+        fault = check_determinism(kata, make, &scenarios, &fresh, &sampled, request, guard).err();
     }
 
     // Listed like the scenarios: always, except that an exhaustive grade lists only
@@ -380,10 +461,16 @@ pub fn grade<K: Kata>(
     let mut counterexample = None;
     if fault.is_none() && request.explain {
         let explained = match first_failure {
-            Some(failed) => Some(self::counterexample(entry, request, make, failed, guard)?),
+            Some(failed) => {
+                if let Some(i) = scenarios.iter().position(|(_, s)| s.name() == failed.name) {
+                    guard.at_scenario(i, Phase::Explaining);
+                }
+                Some(self::counterexample(entry, request, make, failed, guard)?)
+            }
             None => match pool.worst_failing(&results) {
                 Some((index, check)) => {
                     let (_, scenario) = &scenarios[index];
+                    guard.at_scenario(index, Phase::Explaining);
                     Some(pooled_counterexample(
                         kata, request, make, scenario, &check, guard,
                     ))
@@ -417,6 +504,7 @@ pub fn grade<K: Kata>(
             schedules: request.exhaustive.then_some(schedules),
         },
         scenarios: results,
+        learner_output: fault.as_ref().and_then(|_| capture::tail()),
         learner_fault: fault,
         counterexample,
     })
@@ -553,7 +641,9 @@ fn pooled_counterexample<K: Kata>(
     missed: &BudgetCheck,
     guard: &Guard,
 ) -> Result<Counterexample, LearnerFault> {
-    let run = run_one(kata, make, scenario, request.seed, guard, true)?;
+    let (run, output) =
+        capture::during(|| run_one(kata, make, scenario, request.seed, guard, true));
+    let run = run?;
     let here = run
         .budgets
         .iter()
@@ -579,8 +669,26 @@ fn pooled_counterexample<K: Kata>(
         original: None,
         shrunk_unit: size_unit(kata, size),
         minimal: false,
+        shrink_stopped_early: false,
         replay: replay_command(kata.info().name, request, scenario.name()),
+        output,
     })
+}
+
+/// The name of the `index`-th scenario [`scenarios`] returns, without generating the
+/// random ones: `random-N` and `exhaustive-N` are what [`find_scenario`] accepts.
+pub fn scenario_name<K: Kata>(kata: &K, request: &GradeRequest, index: usize) -> Option<String> {
+    if request.exhaustive {
+        return Some(format!("exhaustive-{index}"));
+    }
+    let curated = curated(kata, request.scenario_dir.as_ref()).ok()?;
+    match curated.get(index) {
+        Some((_, s)) => Some(s.name().to_string()),
+        None if index - curated.len() < request.random => {
+            Some(format!("random-{}", index - curated.len()))
+        }
+        None => None,
+    }
 }
 
 /// Finds a scenario by name: curated, from `--scenarios DIR`, or `random-N`.
@@ -683,7 +791,14 @@ fn counterexample_of<K: Kata>(
             likely_causes: NONDETERMINISM_CAUSES.to_string(),
         });
     }
-    let signature = Signature::of(&first).expect("a failing scenario fails again on the same seed");
+    let Some(signature) = Signature::of(&first) else {
+        return Err(nondeterministic(
+            &failed.name,
+            "the scenario failed when graded, then passed when run again on the same seed \
+             with a fresh implementation"
+                .to_string(),
+        ));
+    };
     let original = match &signature {
         Signature::Misses(metric) => first
             .budgets
@@ -701,14 +816,30 @@ fn counterexample_of<K: Kata>(
         &signature,
         guard,
     )?;
-    let run = run_one(kata, make, &shrunk.scenario, request.seed, guard, true)?;
+    let (run, output) =
+        capture::during(|| run_one(kata, make, &shrunk.scenario, request.seed, guard, true));
+    let run = run?;
+    let changed = || {
+        nondeterministic(
+            &failed.name,
+            format!(
+                "the shrunk scenario ({} events) failed as {} while shrinking, but not when \
+                 run again on the same seed",
+                shrunk.to,
+                match &signature {
+                    Signature::Violates(g) => g.name().to_string(),
+                    Signature::Misses(m) => format!("the {m} budget"),
+                }
+            ),
+        )
+    };
     let (guarantee, explanation) = match &signature {
         Signature::Violates(g) => {
             let v = run
                 .violations
                 .iter()
                 .find(|v| v.guarantee == *g)
-                .expect("the shrunk scenario fails the same way");
+                .ok_or_else(changed)?;
             (g.name().to_string(), v.explanation.clone())
         }
         Signature::Misses(metric) => {
@@ -716,7 +847,7 @@ fn counterexample_of<K: Kata>(
                 .budgets
                 .iter()
                 .find(|b| b.metric == *metric)
-                .expect("the shrunk scenario misses the same budget");
+                .ok_or_else(changed)?;
             (metric.to_string(), b.describe())
         }
     };
@@ -733,10 +864,162 @@ fn counterexample_of<K: Kata>(
         shrunk_to: shrunk.to,
         original: original.filter(|_| shrunk.to < shrunk.from),
         shrunk_unit: size_unit(kata, shrunk.to),
-        minimal: shrunk.to == shrunk.from,
+        minimal: shrunk.to == shrunk.from && shrunk.complete,
+        shrink_stopped_early: !shrunk.complete,
         replay: replay_command(kata.info().name, request, &failed.name),
+        output,
     })
 }
+
+/// A nondeterminism fault for `scenario`.
+fn nondeterministic(scenario: &str, difference: String) -> LearnerFault {
+    LearnerFault::Nondeterministic {
+        scenario: scenario.to_string(),
+        difference,
+        likely_causes: NONDETERMINISM_CAUSES.to_string(),
+    }
+}
+
+/// A time-out fault; `grade` fills in how far it got.
+fn timed_out(
+    request: &GradeRequest,
+    graded: usize,
+    total: usize,
+    scenario: Option<String>,
+) -> LearnerFault {
+    LearnerFault::TimedOut {
+        limit_ms: request.time_limit_ms.unwrap_or(0),
+        graded,
+        total,
+        scenario,
+    }
+}
+
+/// Scenarios re-run on every grade, passing or not, to check that the code decides
+/// the same way on the same seed.
+pub const DETERMINISM_SAMPLE: usize = 8;
+
+/// Which scenarios (indices into the grade's list) the determinism check re-runs:
+/// [`DETERMINISM_SAMPLE`] of them, drawn from the seed, so the same seed re-runs the
+/// same ones.
+pub fn determinism_sample(seed: u64, scenarios: usize) -> Vec<usize> {
+    if scenarios == 0 {
+        return Vec::new();
+    }
+    let mut picked: Vec<usize> = (0..DETERMINISM_SAMPLE as u64)
+        .map(|k| (splitmix64(seed ^ splitmix64(k + 1)) % scenarios as u64) as usize)
+        .collect();
+    picked.sort_unstable();
+    picked.dedup();
+    picked
+}
+
+/// Runs each sampled scenario twice more, each time with a fresh implementation, and
+/// checks that both runs agree with each other and with the grade. Before, the check
+/// ran only after a failure, so code whose decisions depend on `HashSet` order passed
+/// on some runs and was reported nondeterministic on others; now it is reported on
+/// every run.
+///
+/// `fresh` holds the sample's results from before anything else ran in the process:
+/// a run that disagrees with it after the other scenarios ran means state carried
+/// over from them (a `static`, a thread-local), which would make a failure that the
+/// grade reports pass when replayed alone.
+fn check_determinism<K: Kata>(
+    kata: &K,
+    make: Make<K>,
+    scenarios: &[(Source, K::Scenario)],
+    fresh: &[(usize, Option<ScenarioResult>)],
+    graded: &[(usize, ScenarioResult)],
+    request: &GradeRequest,
+    guard: &Guard,
+) -> Result<(), LearnerFault> {
+    // First the two back-to-back runs: code that decides differently on the same seed
+    // is nondeterministic, whatever else is true of it.
+    let mut reruns = Vec::new();
+    for (i, _) in graded {
+        let (source, scenario) = &scenarios[*i];
+        guard.at_scenario(*i, Phase::DeterminismCheck);
+        let first = run_one(kata, make, scenario, request.seed, guard, true)?;
+        let second = run_one(kata, make, scenario, request.seed, guard, true)?;
+        let name = scenario.name();
+        if let Some((a, b)) = first.trace.iter().zip(&second.trace).find(|(a, b)| a != b) {
+            return Err(nondeterministic(
+                name,
+                format!("first run: {}\nsecond run: {}", a.line(), b.line()),
+            ));
+        }
+        let again = result_of(name.to_string(), source.clone(), &first);
+        let rerun = result_of(name.to_string(), source.clone(), &second);
+        if first.trace.len() != second.trace.len() || again != rerun {
+            return Err(nondeterministic(
+                name,
+                format!(
+                    "first run: {}\nsecond run: {}",
+                    summary(&again, &rerun),
+                    summary(&rerun, &again)
+                ),
+            ));
+        }
+        reruns.push(again);
+    }
+    // Then the same scenario at three moments of the process: first of all, among the
+    // others, at the end. Runs that repeat but depend on the moment read state that
+    // outlived the implementation.
+    for ((i, result), again) in graded.iter().zip(&reruns) {
+        let name = scenarios[*i].1.name();
+        let first = fresh
+            .iter()
+            .find(|(j, _)| j == i)
+            .and_then(|(_, r)| r.as_ref());
+        let (when, other) = match first {
+            Some(first) if first != result => ("run first, in a fresh process", first),
+            _ if again != result => ("run again at the end", again),
+            _ => continue,
+        };
+        return Err(LearnerFault::Nondeterministic {
+            scenario: name.to_string(),
+            difference: format!(
+                "{when}: {}\ngraded among the other scenarios: {}",
+                summary(other, result),
+                summary(result, other)
+            ),
+            likely_causes: STATE_LEAK_CAUSES.to_string(),
+        });
+    }
+    Ok(())
+}
+
+/// What `r` found, in the terms in which it differs from `other`: "3 violations",
+/// "primary read share 1.5%", "over budget: primary_read_share".
+fn summary(r: &ScenarioResult, other: &ScenarioResult) -> String {
+    if r.violation_count != other.violation_count {
+        return format!("{} violations", r.violation_count);
+    }
+    let missed: Vec<&str> = r.missed_budgets().map(|b| b.metric).collect();
+    let other_missed: Vec<&str> = other.missed_budgets().map(|b| b.metric).collect();
+    if missed != other_missed {
+        return if missed.is_empty() {
+            "every budget met".to_string()
+        } else {
+            format!("over budget: {}", missed.join(", "))
+        };
+    }
+    if let Some(m) = r.metrics.iter().find(|m| {
+        other
+            .metrics
+            .iter()
+            .any(|o| o.name == m.name && o.value != m.value)
+    }) {
+        return format!("{} {}", m.name.replace('_', " "), m.display());
+    }
+    format!("{} violations, {} events", r.violation_count, r.events)
+}
+
+/// Why a scenario can behave differently after other scenarios ran.
+const STATE_LEAK_CAUSES: &str = "state kept outside the implementation's own fields — a \
+`static`, a `thread_local!`, a global counter — lives on from one scenario into the next; \
+keep all state in the struct `new()` returns. Or: iterating a HashMap or HashSet, reading \
+the clock, unseeded randomness";
 
 /// Runs one scenario with a full trace.
 pub fn replay<K: Kata>(
@@ -748,24 +1031,26 @@ pub fn replay<K: Kata>(
     let kata = &entry.kata;
     let (implementation, make) = implementation(entry, &request.target)?;
     let (source, scenario) = find_scenario(kata, request, name)?;
-    let (result, trace, learner_fault) =
-        match run_one(kata, make, &scenario, request.seed, guard, true) {
-            Ok(run) => (
-                result_of(name.to_string(), source, &run),
-                run.trace.clone(),
-                None,
-            ),
-            Err(f) => {
-                let verdict = if f.is_not_implemented() {
-                    Verdict::NotImplemented
-                } else {
-                    Verdict::Fail
-                };
-                let mut r = result_of(name.to_string(), source, &ScenarioRun::default());
-                r.verdict = verdict;
-                (r, Vec::new(), Some(f))
-            }
-        };
+    guard.at_scenario(0, Phase::Grading);
+    let (outcome, output) =
+        capture::during(|| run_one(kata, make, &scenario, request.seed, guard, true));
+    let (result, trace, learner_fault) = match outcome {
+        Ok(run) => (
+            result_of(name.to_string(), source, &run),
+            run.trace.clone(),
+            None,
+        ),
+        Err(f) => {
+            let verdict = if f.is_not_implemented() {
+                Verdict::NotImplemented
+            } else {
+                Verdict::Fail
+            };
+            let mut r = result_of(name.to_string(), source, &ScenarioRun::default());
+            r.verdict = verdict;
+            (r, Vec::new(), Some(f))
+        }
+    };
     Ok(ReplayReport {
         kata: kata.info().name,
         legend: kata.info().legend,
@@ -774,5 +1059,6 @@ pub fn replay<K: Kata>(
         result,
         trace,
         learner_fault,
+        output,
     })
 }

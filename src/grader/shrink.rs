@@ -42,11 +42,18 @@ impl Signature {
 /// Most scenario runs one shrink may spend; it stops with what it has by then.
 pub const MAX_RUNS: usize = 4_000;
 
+/// Longest one shrink may take: a huge scenario (hundreds of thousands of generated
+/// operations) took minutes, and the grade has a time budget of its own.
+pub const MAX_TIME: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// A shrunk scenario and what it took.
 pub struct Shrunk<S> {
     pub scenario: S,
     pub from: usize,
     pub to: usize,
+    /// False when the shrink stopped at its run or time limit: the result fails the
+    /// same way but may not be minimal.
+    pub complete: bool,
 }
 
 /// Shrinks `scenario`, which fails with `signature` under `seed`.
@@ -68,8 +75,11 @@ pub fn shrink<K: Kata>(
     let scenario_seed = super::scenario_seed(seed, crate::katas::KataScenario::name(scenario));
     let mut current = kata.materialize(scenario, scenario_seed);
     let from = kata.size(&current);
+    let started = std::time::Instant::now();
+    let out_of_budget = |runs: usize| runs >= MAX_RUNS || started.elapsed() >= MAX_TIME;
     let mut runs = 0;
-    while runs < MAX_RUNS {
+    let mut complete = false;
+    'shrinking: while !out_of_budget(runs) {
         let mut smaller = None;
         for candidate in kata.shrink(&current) {
             if kata.validate(&candidate).is_err() {
@@ -81,19 +91,24 @@ pub fn shrink<K: Kata>(
                 smaller = Some(candidate);
                 break;
             }
-            if runs >= MAX_RUNS {
-                break;
+            if out_of_budget(runs) {
+                break 'shrinking;
             }
         }
         match smaller {
             Some(s) => current = s,
-            None => break,
+            None => {
+                // Every proposal tried, none kept the failure: 1-minimal.
+                complete = true;
+                break;
+            }
         }
     }
     Ok(Shrunk {
         to: kata.size(&current),
         scenario: current,
         from,
+        complete,
     })
 }
 

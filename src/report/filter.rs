@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 pub const SHOW_ALL_UP_TO: usize = 60;
 
 /// How a replay is narrowed; filters combine (an event must pass each one given).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ReplayFilter {
     /// Every event, however many.
     pub all: bool,

@@ -2,7 +2,7 @@
 //! terminal allows, and always ending with what to do next.
 
 use super::filter::ReplayFilter;
-use super::{GradeReport, ReplayReport, ScenarioResult, Source, Verdict};
+use super::{GradeReport, Printed, ReplayReport, ScenarioResult, Source, Verdict};
 use crate::grader::LearnerFault;
 use colored::Colorize;
 use std::fmt::Write as _;
@@ -15,6 +15,24 @@ location above points at it) and grade again.";
 
 const NEXT_WHEN_HUNG: &str = "A call into your code did not return. Look for a loop that never ends \
 (a `while` whose condition never changes, a retry without a limit).";
+
+const NEXT_WHEN_CRASHED: &str = "The grader ran your code in a separate process, which died, so \
+the grade stopped there. Replay the scenario with the command above to see it alone.";
+
+const NEXT_WHEN_OVERFLOWED: &str = "Look for recursion without a base case, or one that goes as \
+deep as the input is long (replace it with a loop).";
+
+const NEXT_WHEN_EXITED: &str = "Your code must return its answer, never end the program: remove the \
+`std::process::exit` (or whatever ended the process).";
+
+const NEXT_WHEN_OOM: &str = "Look for a collection that grows on every call and is never \
+trimmed, or one sized from an input without a bound. `--memory-limit MIB` changes the limit.";
+
+const NEXT_WHEN_TIMED_OUT: &str = "Your code is slow: look for work repeated on every call (a \
+sort, a scan of all history, a sleep). `--time-limit SECONDS` changes the budget.";
+
+const NEXT_WHEN_THREAD_PANICKED: &str = "The router must answer on the caller's thread; a thread \
+it starts is not supervised. Do the work in the call itself.";
 
 const NEXT_WHEN_FAILING: &str = "Replay the failure step by step with the command above; \
 `cargo run -- hint {kata}` if you are stuck.";
@@ -83,6 +101,94 @@ fn fault_text(fault: &LearnerFault, kata: &str) -> String {
             "{} `{function}` did not return within {limit_ms} ms.\n\n{NEXT_WHEN_HUNG}",
             "HUNG".red().bold()
         ),
+        LearnerFault::Crashed {
+            function,
+            scenario,
+            signal,
+            stack_overflow,
+            replay,
+        } => {
+            let what = if *stack_overflow {
+                "overflowed its stack".to_string()
+            } else {
+                match signal {
+                    Some(s) => format!("crashed the process ({s})"),
+                    None => "crashed the process".to_string(),
+                }
+            };
+            format!(
+                "{} {} {what}{}.{}\n\n{}",
+                if *stack_overflow {
+                    "STACK OVERFLOW"
+                } else {
+                    "CRASHED"
+                }
+                .red()
+                .bold(),
+                who_called(function),
+                in_scenario(scenario),
+                replay_line(replay),
+                if *stack_overflow {
+                    NEXT_WHEN_OVERFLOWED
+                } else {
+                    NEXT_WHEN_CRASHED
+                }
+            )
+        }
+        LearnerFault::Exited {
+            function,
+            scenario,
+            code,
+            replay,
+        } => format!(
+            "{} {} ended the grader's process with exit code {code}{}, before the grade \
+             finished: a grade never passes that way.{}\n\n{NEXT_WHEN_EXITED}",
+            "EXITED".red().bold(),
+            who_called(function),
+            in_scenario(scenario),
+            replay_line(replay),
+        ),
+        LearnerFault::OutOfMemory {
+            function,
+            scenario,
+            limit_mib,
+            replay,
+        } => format!(
+            "{} {} used more than the {limit_mib} MiB memory limit{}.{}\n\n{NEXT_WHEN_OOM}",
+            "OUT OF MEMORY".red().bold(),
+            who_called(function),
+            in_scenario(scenario),
+            replay_line(replay),
+        ),
+        LearnerFault::TimedOut {
+            limit_ms,
+            graded,
+            total,
+            scenario,
+        } => format!(
+            "{} the grade did not finish within its {} s budget: {}.\n\n{NEXT_WHEN_TIMED_OUT}",
+            "OUT OF TIME".red().bold(),
+            limit_ms / 1000,
+            match scenario {
+                // Everything graded: the time went on explaining a failure (re-runs
+                // and shrinking of a large scenario).
+                Some(s) if graded == total => format!(
+                    "all {total} scenarios were graded; explaining the failure of {s} \
+                     (re-running and shrinking it) took the rest"
+                ),
+                Some(s) => format!("{graded} of {total} scenarios graded, {s} was running"),
+                None => format!("{graded} of {total} scenarios graded"),
+            }
+        ),
+        LearnerFault::ThreadPanicked {
+            thread,
+            message,
+            location,
+        } => format!(
+            "{} a thread your code started (`{thread}`) panicked at {location}:\n    \
+             {message}\n\n{NEXT_WHEN_THREAD_PANICKED}",
+            "THREAD PANICKED".red().bold()
+        ),
         LearnerFault::Nondeterministic {
             scenario,
             difference,
@@ -98,6 +204,52 @@ fn fault_text(fault: &LearnerFault, kata: &str) -> String {
                 .join("\n")
         ),
     }
+}
+
+/// "`Router::route_read`" or "your code".
+fn who_called(function: &Option<String>) -> String {
+    match function {
+        Some(f) => format!("`{f}`"),
+        None => "your code".to_string(),
+    }
+}
+
+fn in_scenario(scenario: &Option<String>) -> String {
+    match scenario {
+        Some(s) => format!(" in scenario {s}"),
+        None => String::new(),
+    }
+}
+
+fn replay_line(replay: &Option<String>) -> String {
+    match replay {
+        Some(r) => format!("\n\n  Replay it: {}", r.cyan()),
+        None => String::new(),
+    }
+}
+
+/// What the code printed, indented, with the lines left out counted.
+pub fn printed(p: &Printed, heading: &str) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "\n  {}", heading.bold());
+    if p.omitted_before > 0 {
+        let _ = writeln!(
+            out,
+            "    {}",
+            format!("… {} earlier lines", p.omitted_before).dimmed()
+        );
+    }
+    for line in &p.lines {
+        let _ = writeln!(out, "    {line}");
+    }
+    if p.omitted_after > 0 {
+        let _ = writeln!(
+            out,
+            "    {}",
+            format!("… {} more lines", p.omitted_after).dimmed()
+        );
+    }
+    out
 }
 
 fn who(report: &GradeReport) -> String {
@@ -123,6 +275,22 @@ pub fn grade(report: &GradeReport) -> String {
     );
     if let Some(fault) = &report.learner_fault {
         let _ = writeln!(out, "\n{}", fault_text(fault, report.kata));
+        if let Some(p) = &report.learner_output {
+            out.push_str(&printed(p, "What your code printed last:"));
+        }
+        if matches!(fault, LearnerFault::TimedOut { .. }) && !report.scenarios.is_empty() {
+            let failed: Vec<&ScenarioResult> = report.failed().collect();
+            let _ = writeln!(
+                out,
+                "\n{} {} graded before the time ran out, {} failed",
+                "Graded:".bold(),
+                report.stats.scenarios,
+                failed.len()
+            );
+            for s in failed.iter().take(RANDOM_LISTED) {
+                let _ = writeln!(out, "{}", scenario_line(s));
+            }
+        }
         return out;
     }
 
@@ -231,7 +399,12 @@ pub fn grade(report: &GradeReport) -> String {
                     c.shrunk_from, c.shrunk_to, c.shrunk_unit
                 )
             };
-            let _ = writeln!(out, "\n  {size}:\n");
+            let stopped = if c.shrink_stopped_early {
+                " (as far as the shrinking budget allowed, so maybe not minimal)"
+            } else {
+                ""
+            };
+            let _ = writeln!(out, "\n  {size}{stopped}:\n");
             for (i, row) in c.timeline.iter().enumerate() {
                 let row = if c.violating_rows.contains(&i) {
                     row.red().bold().to_string()
@@ -243,6 +416,9 @@ pub fn grade(report: &GradeReport) -> String {
                 let _ = writeln!(out, "  {row}");
             }
             let _ = writeln!(out, "  {}", crate::term::wrap(&c.legend, 96, 2).dimmed());
+        }
+        if let Some(p) = &c.output {
+            out.push_str(&printed(p, "Your code printed, in this scenario:"));
         }
         let _ = writeln!(out, "\n  Replay it: {}", c.replay.cyan());
     }
@@ -299,6 +475,9 @@ pub fn replay(r: &ReplayReport, lines: bool, filter: &ReplayFilter, width: usize
     );
     if let Some(fault) = &r.learner_fault {
         let _ = writeln!(out, "{}", fault_text(fault, r.kata));
+        if let Some(p) = &r.output {
+            out.push_str(&printed(p, "What your code printed last:"));
+        }
         return out;
     }
     let selection = super::filter::select(r, filter);
@@ -347,6 +526,11 @@ pub fn replay(r: &ReplayReport, lines: bool, filter: &ReplayFilter, width: usize
             "{}",
             crate::term::wrap(&text, width.max(60), 0).dimmed()
         );
+    }
+    // Under the timeline, not interleaved with it: the trace records simulated
+    // time, the output file only byte order.
+    if let Some(p) = &r.output {
+        out.push_str(&printed(p, "Your code printed, during this scenario:"));
     }
     let _ = writeln!(out);
     for v in &r.result.violations {

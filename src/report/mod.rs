@@ -19,7 +19,7 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// The overall or per-scenario outcome.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
     Pass,
@@ -28,7 +28,7 @@ pub enum Verdict {
 }
 
 /// How a metric's value reads.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub enum Unit {
     Count,
     /// A fraction in 0..=1, shown as a percentage.
@@ -444,8 +444,94 @@ pub struct Counterexample {
     /// The shrinker ran and could remove nothing (unlike a scenario shown as it ran).
     #[serde(skip)]
     pub minimal: bool,
+    /// True when shrinking stopped at its time or run limit ("shrunk as far as the
+    /// budget allowed"): the scenario fails the same way but may not be minimal.
+    /// Absent from JSON when false.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub shrink_stopped_early: bool,
     /// The one command that replays it.
     pub replay: String,
+    /// What the code printed (stdout and stderr) while the shrunk scenario ran, when
+    /// it printed anything and ran in a supervised child.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub output: Option<Printed>,
+}
+
+/// Lines printed by the graded code, clipped: the report shows a few, says how many
+/// more there were, and is never flooded.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Printed {
+    pub lines: Vec<String>,
+    /// Lines left out before the first one listed (when the last lines are shown).
+    pub omitted_before: usize,
+    /// Lines left out after the last one listed (when the first lines are shown).
+    pub omitted_after: usize,
+}
+
+impl Printed {
+    /// Lines shown at most.
+    pub const MAX_LINES: usize = 20;
+    /// Characters shown per line at most.
+    pub const MAX_LINE_CHARS: usize = 200;
+
+    fn clip_line(line: &[u8]) -> String {
+        let text = String::from_utf8_lossy(line);
+        let text = text.trim_end_matches('\r');
+        let mut out: String = text.chars().take(Self::MAX_LINE_CHARS).collect();
+        if text.chars().count() > Self::MAX_LINE_CHARS {
+            out.push('…');
+        }
+        out
+    }
+
+    /// Splits bytes into lines; a last line without a newline counts.
+    fn split(bytes: &[u8]) -> Vec<&[u8]> {
+        let mut lines: Vec<&[u8]> = bytes.split(|&b| b == b'\n').collect();
+        if lines.last().is_some_and(|l| l.is_empty()) {
+            lines.pop();
+        }
+        let blank = lines
+            .iter()
+            .take_while(|l| l.trim_ascii().is_empty())
+            .count();
+        lines.split_off(blank)
+    }
+
+    /// The first lines of `bytes`, with the count of the rest; `None` for nothing.
+    pub fn head(bytes: &[u8], total_lines: Option<usize>) -> Option<Printed> {
+        let lines = Self::split(bytes);
+        if lines.is_empty() {
+            return None;
+        }
+        let total = total_lines.unwrap_or(lines.len()).max(lines.len());
+        let shown: Vec<String> = lines
+            .iter()
+            .take(Self::MAX_LINES)
+            .map(|l| Self::clip_line(l))
+            .collect();
+        Some(Printed {
+            omitted_after: total - shown.len(),
+            lines: shown,
+            omitted_before: 0,
+        })
+    }
+
+    /// The last lines of `bytes` (the end of what was printed), with the count of the
+    /// lines before them; `total_lines` counts every line printed, if more than
+    /// `bytes` holds.
+    pub fn tail(bytes: &[u8], total_lines: usize) -> Option<Printed> {
+        let lines = Self::split(bytes);
+        if lines.is_empty() {
+            return None;
+        }
+        let skip = lines.len().saturating_sub(Self::MAX_LINES);
+        let shown: Vec<String> = lines[skip..].iter().map(|l| Self::clip_line(l)).collect();
+        Some(Printed {
+            omitted_before: total_lines.max(lines.len()) - shown.len(),
+            lines: shown,
+            omitted_after: 0,
+        })
+    }
 }
 
 /// Totals of a grade.
@@ -475,6 +561,9 @@ pub struct GradeReport {
     pub scenarios: Vec<ScenarioResult>,
     /// Set when learner code could not be run to the end (not implemented, panic, hang).
     pub learner_fault: Option<LearnerFault>,
+    /// What the code printed just before the learner fault (supervised grades only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub learner_output: Option<Printed>,
     pub counterexample: Option<Counterexample>,
     pub stats: Stats,
 }
@@ -500,6 +589,8 @@ pub struct ReplayReport {
     pub result: ScenarioResult,
     pub trace: Vec<TraceEvent>,
     pub learner_fault: Option<LearnerFault>,
+    /// What the code printed while the scenario ran (supervised replays only).
+    pub output: Option<Printed>,
 }
 
 #[cfg(test)]

@@ -98,10 +98,12 @@ pub fn within_a_day(what: &str, ms: Millis) -> Result<(), String> {
     Ok(())
 }
 
-/// Checks that no name is listed twice.
+/// Checks that no name is listed twice. In O(n log n): a file may list 100,000
+/// devices, and comparing each with all the others took minutes.
 pub fn unique(what: &str, names: &[String]) -> Result<(), String> {
-    for (i, n) in names.iter().enumerate() {
-        if names[..i].contains(n) {
+    let mut seen = std::collections::BTreeSet::new();
+    for n in names {
+        if !seen.insert(n.as_str()) {
             return Err(format!("{what}: `{n}` is listed twice"));
         }
     }
@@ -117,8 +119,15 @@ pub fn known(at: &str, what: &str, name: &str, list: &[String]) -> Result<(), St
     if list.iter().any(|x| x == name) {
         Ok(())
     } else {
+        // Name the first few: a list of thousands helps nobody.
+        const SHOWN: usize = 10;
+        let mut names = format!("{:?}", &list[..list.len().min(SHOWN)]);
+        if list.len() > SHOWN {
+            names.truncate(names.len() - 1);
+            names.push_str(&format!(", … ({} in all)]", list.len()));
+        }
         Err(format!(
-            "{at}: unknown {what} `{name}`; {what}s are {list:?}"
+            "{at}: unknown {what} `{name}`; {what}s are {names}"
         ))
     }
 }

@@ -71,6 +71,20 @@ pub fn parse<T: DeserializeOwned>(
     text: &str,
     kata: &str,
 ) -> Result<Option<T>, ScenarioError> {
+    // Editors on Windows save UTF-8 with a byte-order mark; YAML does not want it.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    check_text(path, text)?;
+    if text
+        .lines()
+        .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+    {
+        return Err(ScenarioError::Invalid {
+            path: path.to_string(),
+            message: "the file is empty: a scenario starts with `schema: 1`, `kata:` and \
+                      `name:` lines"
+                .to_string(),
+        });
+    }
     // Every scenario file is named; check the whole header before the kata's schema.
     let _: Header = serde_yaml::from_str(text).map_err(|e| syntax(path, &e))?;
     parse_seed(path, text, kata, "docs/scenarios.md", PhantomData::<T>)
@@ -116,6 +130,84 @@ pub fn parse_seed<'de, S: DeserializeSeed<'de>>(
         .map_err(|e| syntax(path, &e))
 }
 
+/// Largest scenario file read, in bytes. The biggest curated file is a few KiB; a
+/// 400,000-operation file (40 MB) is already far past what shrinking can explain.
+pub const MAX_FILE_BYTES: u64 = 4 << 20;
+
+/// Deepest nesting accepted. Scenario files nest four or five levels; the YAML parser
+/// takes minutes on hundreds of thousands of levels before it fails, so deeper files
+/// are refused before parsing.
+pub const MAX_DEPTH: usize = 64;
+
+/// Line and column (1-based) of byte `at` in `text`.
+fn position(text: &[u8], at: usize) -> (usize, usize) {
+    let before = &text[..at.min(text.len())];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let column = String::from_utf8_lossy(&before[line_start..])
+        .chars()
+        .count()
+        + 1;
+    (line, column)
+}
+
+/// Checks what the YAML parser handles badly, before it runs: NUL characters (it
+/// reports them at 1:1) and nesting deep enough to take minutes.
+fn check_text(path: &str, text: &str) -> Result<(), ScenarioError> {
+    let at = |i: usize, message: String| {
+        let (line, column) = position(text.as_bytes(), i);
+        ScenarioError::Syntax {
+            path: path.to_string(),
+            line,
+            column,
+            message,
+        }
+    };
+    if let Some(i) = text.find('\0') {
+        return Err(at(
+            i,
+            "a NUL character (byte 0): scenario files are plain text; remove it".to_string(),
+        ));
+    }
+    // Nesting: brackets of flow collections, plus the indentation of block ones (every
+    // level indents at least one column, and `- ` opens a level on the same line).
+    let mut flow = 0usize;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let indent = line.len() - line.trim_start_matches([' ', '-']).len();
+        if indent > MAX_DEPTH * 8 {
+            return Err(at(
+                offset,
+                format!("nested too deeply (more than {MAX_DEPTH} levels)"),
+            ));
+        }
+        let mut quote = None;
+        for (j, c) in line.char_indices() {
+            match (quote, c) {
+                (None, '#') => break,
+                (None, '"' | '\'') => quote = Some(c),
+                (Some(q), c) if c == q => quote = None,
+                (None, '[' | '{') => {
+                    flow += 1;
+                    if flow > MAX_DEPTH {
+                        return Err(at(
+                            offset + j,
+                            format!("nested too deeply (more than {MAX_DEPTH} levels)"),
+                        ));
+                    }
+                }
+                (None, ']' | '}') => flow = flow.saturating_sub(1),
+                _ => {}
+            }
+        }
+        offset += line.len();
+    }
+    Ok(())
+}
+
 fn syntax(path: &str, e: &serde_yaml::Error) -> ScenarioError {
     let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
     let mut message = e.to_string();
@@ -127,8 +219,77 @@ fn syntax(path: &str, e: &serde_yaml::Error) -> ScenarioError {
         path: path.to_string(),
         line,
         column,
-        message,
+        message: plain_words(&message),
     }
+}
+
+/// What serde's type names mean to someone writing a scenario file.
+fn plain_type(t: &str) -> String {
+    let t = t.trim();
+    if t.starts_with("struct ") || t == "map" || t.starts_with("a map") {
+        return "a mapping (`key: value` lines)".to_string();
+    }
+    if t == "unit value" {
+        return "nothing (an empty value)".to_string();
+    }
+    if t == "sequence" || t.starts_with("a sequence") {
+        return "a list (`- item` lines or `[a, b]`)".to_string();
+    }
+    if t.starts_with("u8")
+        || t.starts_with("u16")
+        || t.starts_with("u32")
+        || t.starts_with("u64")
+        || t.starts_with("usize")
+    {
+        return "a whole number, 0 or more".to_string();
+    }
+    if t == "f64" || t == "f32" {
+        return "a number".to_string();
+    }
+    if t == "a boolean" || t == "bool" {
+        return "true or false".to_string();
+    }
+    if let Some(rest) = t.strip_prefix("integer ") {
+        return format!("the number {}", rest.trim_matches('`'));
+    }
+    if let Some(rest) = t.strip_prefix("floating point ") {
+        return format!("the number {}", rest.trim_matches('`'));
+    }
+    if let Some(rest) = t.strip_prefix("string ") {
+        return format!("the text {rest}");
+    }
+    if t == "a string" {
+        return "text".to_string();
+    }
+    if t.starts_with("enum ") {
+        return "one of the documented names".to_string();
+    }
+    t.to_string()
+}
+
+/// Rewrites serde's "invalid type: unit value, expected struct Header" as "found
+/// nothing (an empty value) where a mapping (`key: value` lines) was expected".
+/// serde_yaml puts the field's path in front ("replicas: invalid type: …"); it stays.
+fn plain_words(message: &str) -> String {
+    for kind in ["invalid type: ", "invalid value: "] {
+        if let Some(i) = message.find(kind)
+            && let Some((found, expected)) = message[i + kind.len()..].split_once(", expected ")
+        {
+            return format!(
+                "{}found {} where {} was expected",
+                &message[..i],
+                plain_type(found),
+                plain_type(expected)
+            );
+        }
+    }
+    if let Some(i) = message.find("invalid length ")
+        && let Some((n, expected)) =
+            message[i + "invalid length ".len()..].split_once(", expected ")
+    {
+        return format!("{}{n} items where {expected} were expected", &message[..i]);
+    }
+    message.to_string()
 }
 
 /// The curated scenario files of a kata: `(path, text)` pairs, sorted by path.
@@ -151,13 +312,62 @@ pub fn read_dir(dir: &Path) -> Result<Vec<(String, String)>, ScenarioError> {
         .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "yml"))
         .collect();
     paths.sort();
-    paths
-        .into_iter()
-        .map(|p| {
-            let text = std::fs::read_to_string(&p).map_err(|e| io(&p, e))?;
-            Ok((p.display().to_string(), text))
-        })
-        .collect()
+    paths.into_iter().map(|p| read_file(&p)).collect()
+}
+
+/// Reads one scenario file: a regular file (a FIFO would block the grade forever), at
+/// most [`MAX_FILE_BYTES`], in UTF-8 (an error points at the first bad byte).
+fn read_file(p: &Path) -> Result<(String, String), ScenarioError> {
+    use std::io::Read;
+    let name = p.display().to_string();
+    let invalid = |message: String| ScenarioError::Invalid {
+        path: name.clone(),
+        message,
+    };
+    let io = |e: std::io::Error| ScenarioError::Io {
+        path: name.clone(),
+        message: e.to_string(),
+    };
+    let meta = std::fs::metadata(p).map_err(io)?;
+    if !meta.is_file() {
+        return Err(invalid(
+            "not a regular file (a directory, a FIFO or a device): scenario files must be \
+             plain files"
+                .to_string(),
+        ));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(invalid(format!(
+            "{} bytes, more than the {} MiB a scenario file may have; a scenario this large \
+             could not be shrunk to a counterexample anyone can read — use fewer operations, \
+             or `traffic` to generate them",
+            meta.len(),
+            MAX_FILE_BYTES >> 20
+        )));
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(p)
+        .map_err(io)?
+        .take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok((name, text)),
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            let (line, column) = position(&bytes, at);
+            Err(ScenarioError::Syntax {
+                path: name,
+                line,
+                column,
+                message: format!(
+                    "not valid UTF-8 (byte 0x{:02x}): save the file as UTF-8",
+                    bytes[at]
+                ),
+            })
+        }
+    }
 }
 
 #[cfg(test)]
@@ -174,6 +384,98 @@ mod tests {
         replicas: u32,
     }
 
+    const GOOD: &str = "schema: 1\nkata: quickpost\nname: x\nreplicas: 2\n";
+
+    #[test]
+    fn a_byte_order_mark_is_ignored() {
+        let text = format!("\u{feff}{GOOD}");
+        assert!(
+            parse::<Tiny>("s.yaml", &text, "quickpost")
+                .unwrap()
+                .is_some()
+        );
+    }
+
+    #[test]
+    fn a_nul_is_reported_where_it_is() {
+        let text = GOOD.replace("name: x", "name: x\0");
+        match parse::<Tiny>("s.yaml", &text, "quickpost").unwrap_err() {
+            ScenarioError::Syntax {
+                line,
+                column,
+                message,
+                ..
+            } => {
+                assert_eq!((line, column), (3, 8));
+                assert!(message.contains("NUL"), "{message}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_before_parsing() {
+        let text = format!(
+            "{GOOD}extra: {}{}\n",
+            "[".repeat(100_000),
+            "]".repeat(100_000)
+        );
+        let started = std::time::Instant::now();
+        let err = parse::<Tiny>("s.yaml", &text, "quickpost").unwrap_err();
+        assert!(err.to_string().contains("nested too deeply"), "{err}");
+        assert!(err.to_string().starts_with("s.yaml:5:"), "{err}");
+        assert!(started.elapsed() < std::time::Duration::from_secs(1));
+        let block: String = (0..2_000)
+            .map(|i| format!("{}a:\n", " ".repeat(i)))
+            .collect();
+        let err = parse::<Tiny>("s.yaml", &format!("{GOOD}{block}"), "quickpost").unwrap_err();
+        assert!(err.to_string().contains("nested too deeply"), "{err}");
+    }
+
+    #[test]
+    fn type_errors_are_in_plain_words() {
+        let err = parse::<Tiny>("s.yaml", "", "quickpost").unwrap_err();
+        let text = err.to_string();
+        assert!(!text.contains("struct Header"), "{text}");
+        let err = parse::<Tiny>("s.yaml", "~\n", "quickpost").unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("found nothing (an empty value) where a mapping"),
+            "{err}"
+        );
+        let err = parse::<Tiny>("s.yaml", &GOOD.replace("2", "-3"), "quickpost").unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("found the number -3 where a whole number, 0 or more was expected"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn files_that_are_not_plain_or_not_utf8_are_refused_with_a_position() {
+        let dir = std::env::temp_dir().join(format!("rk-scenario-read-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("a.yaml"), b"schema: 1\nname: caf\xe9\n").unwrap();
+        match read_dir(&dir).unwrap_err() {
+            ScenarioError::Syntax {
+                line,
+                column,
+                message,
+                ..
+            } => {
+                assert_eq!((line, column), (2, 10));
+                assert!(message.contains("UTF-8"), "{message}");
+            }
+            other => panic!("{other:?}"),
+        }
+        std::fs::remove_file(dir.join("a.yaml")).unwrap();
+        std::fs::create_dir(dir.join("sub.yaml")).unwrap();
+        let err = read_dir(&dir).unwrap_err();
+        assert!(err.to_string().contains("not a regular file"), "{err}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
     #[test]
     fn type_errors_point_at_line_and_column() {
         let text = "schema: 1\nkata: quickpost\nname: x\nreplicas: many\n";
@@ -186,7 +488,7 @@ mod tests {
                 ..
             } => {
                 assert_eq!((line, column), (4, 11), "{err}");
-                assert!(message.contains("invalid type"), "{message}");
+                assert!(message.contains("found the text \"many\""), "{message}");
             }
             other => panic!("{other:?}"),
         }

@@ -136,6 +136,13 @@ pub fn validate(s: &FailoverScenario) -> Result<(), String> {
                 "partition.leader_side lists followers, numbered 2 to {n}"
             ));
         }
+        // A follower listed twice would count twice towards a majority.
+        let mut seen = std::collections::BTreeSet::new();
+        if let Some(twice) = leader_side.iter().find(|&&x| !seen.insert(x)) {
+            return Err(format!(
+                "partition.leader_side lists follower {twice} twice; list each at most once"
+            ));
+        }
     }
     Ok(())
 }

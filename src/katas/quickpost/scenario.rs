@@ -143,6 +143,7 @@ pub fn validate(s: &QuickPostScenario) -> Result<(), String> {
             return Err("traffic needs at least one user".into());
         }
         traffic_size(t.users, t.operations(), t.duration_ms)?;
+        crate::scenario::within_a_day("traffic.check_within_ms", t.check_within_ms)?;
     }
     s.budgets.validate()
 }
