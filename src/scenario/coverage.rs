@@ -242,9 +242,12 @@ impl Timing {
     }
 }
 
-/// Replica counts at the boundaries: one, two, three, and the most a scenario allows
-/// (counting a replica added mid-run).
-pub const REPLICA_COUNTS: [u32; 4] = [1, 2, 3, MAX_REPLICAS];
+/// Replica counts at the boundaries: one, two, three, and the most one read plan can
+/// reach (`MAX_ATTEMPTS` − 1: one attempt is kept for the primary), counting a replica
+/// added mid-run. Beyond that, "every replica before the primary" — what the katas
+/// teach — cannot be written, and a router must choose replicas from stale reports,
+/// which no kata teaches yet; the schema still accepts up to 32 for curated files.
+pub const REPLICA_COUNTS: [u32; 4] = [1, 2, 3, crate::sim::MAX_ATTEMPTS as u32 - 1];
 
 /// Named sessions (users) of the story: one, a few, many.
 pub const SESSIONS: [usize; 3] = [1, 3, 12];

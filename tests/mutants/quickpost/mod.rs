@@ -56,4 +56,8 @@ crate::suite! {
         window_5s,
         window_units_bug,
     ],
+    gaps: [
+        (hash_start_conditional, "correct; fails load_imbalance in the systematic batches: the fair-share reference does not yet allow for what a router can know (issue 12, budgets)"),
+        (reported_first_lowest_id, "correct; fails load_imbalance in the systematic batches: the fair-share reference does not yet allow for what a router can know (issue 12, budgets)"),
+    ],
 }

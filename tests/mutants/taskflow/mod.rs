@@ -56,4 +56,12 @@ crate::suite! {
         unreported_replica_trusted,
         write_log_hashed_start,
     ],
+    gaps: [
+        (conditional_ignoring_health, "correct; fails load_imbalance in the systematic batches: the fair-share reference does not yet allow for what a router can know (issue 12, budgets)"),
+        (mark_max_over_devices, "correct; fails load_imbalance in the systematic batches: the fair-share reference does not yet allow for what a router can know (issue 12, budgets)"),
+        (reported_first_reverse_rotation, "correct; fails load_imbalance in the systematic batches: the fair-share reference does not yet allow for what a router can know (issue 12, budgets)"),
+        (rotation_all_conditional, "correct; fails load_imbalance in the systematic batches: the fair-share reference does not yet allow for what a router can know (issue 12, budgets)"),
+        (sticky_for_three_reads, "correct; fails load_imbalance in the systematic batches: the fair-share reference does not yet allow for what a router can know (issue 12, budgets)"),
+        (write_log_hashed_start, "correct; fails load_imbalance in the systematic batches: the fair-share reference does not yet allow for what a router can know (issue 12, budgets)"),
+    ],
 }
