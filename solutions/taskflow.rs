@@ -49,25 +49,23 @@ impl MonotonicReadsRouter for Router {
         let replicas = cluster.replicas();
         self.next = self.next.wrapping_add(1);
         // Replicas whose report already shows the mark come first — they will almost
-        // surely answer — rotated for balance, so refusals do not pile reads onto
-        // whichever replica follows a lagging one.
-        // The others after them, freshest report first: the likeliest to have caught
-        // up (ties keep id order: the sort is stable).
-        let (mut likely, mut others): (Vec<&ReplicaView>, Vec<&ReplicaView>) = replicas
-            .iter()
-            .filter(|r| r.is_up())
-            .partition(|r| r.reported_lsn() >= mark);
-        if !likely.is_empty() {
-            let start = self.next % likely.len();
-            likely.rotate_left(start);
+        // surely answer — so refusals do not pile reads onto whichever replica
+        // follows a lagging one. Each group is rotated for balance.
+        let mut plan = ReadPlan::new();
+        let mut attempts = 0;
+        for likely in [true, false] {
+            let in_group = |r: &ReplicaView| r.is_up() && (r.reported_lsn() >= mark) == likely;
+            let size = replicas.iter().filter(|r| in_group(r)).count();
+            let group = replicas.iter().filter(|r| in_group(r)).cycle();
+            for r in group.skip(self.next % size.max(1)).take(size) {
+                if attempts == MAX_REPLICA_ATTEMPTS {
+                    return plan.primary();
+                }
+                plan = plan.replica_at_least(r.id, mark);
+                attempts += 1;
+            }
         }
-        others.sort_by_key(|r| std::cmp::Reverse(r.reported_lsn()));
-        likely
-            .iter()
-            .chain(&others)
-            .take(MAX_REPLICA_ATTEMPTS)
-            .fold(ReadPlan::new(), |plan, r| plan.replica_at_least(r.id, mark))
-            .primary()
+        plan.primary()
     }
 
     fn on_read_served(&mut self, receipt: &ReadReceipt, _cluster: &ClusterView<'_>) {

@@ -129,21 +129,39 @@ impl ReadTally {
             self.per_replica.resize(n, 0);
         }
         // Replicas that could serve this read correctly: reachable, believed up, and
-        // far enough along. The ideal balancer sends it to the least loaded of them.
-        let mut least: Option<usize> = None;
+        // far enough along. The fair share spreads the read over those a router could
+        // know to be able — their report already shows what the read needs — or, when
+        // no report does, over all that are able (a router finds them by asking). A
+        // reference that spread reads over replicas whose reports lag would fail every
+        // router that trusts what it is told; the ideal balancer sends the read to the
+        // least loaded of the same replicas.
+        let view = cluster.view();
+        let mut known = [false; crate::scenario::MAX_REPLICAS as usize];
+        for (i, r) in view.replicas().iter().enumerate().take(n) {
+            known[i] = r.is_up() && r.reported_lsn() >= needs;
+        }
         let mut able = [false; crate::scenario::MAX_REPLICAS as usize];
         let mut count = 0;
+        let mut count_known = 0;
         for (i, able) in able.iter_mut().enumerate().take(n) {
             if cluster.could_serve(i, needs) {
                 *able = true;
                 count += 1;
-                if least.is_none_or(|l| self.ideal[i] < self.ideal[l]) {
-                    least = Some(i);
-                }
+                count_known += usize::from(known[i]);
             }
         }
-        for (fair, _) in self.fair.iter_mut().zip(able).filter(|(_, a)| *a) {
-            *fair += 1.0 / count as f64;
+        let spread: &dyn Fn(usize) -> bool = if count_known > 0 {
+            &|i| able[i] && known[i]
+        } else {
+            &|i| able[i]
+        };
+        let over = if count_known > 0 { count_known } else { count };
+        let mut least: Option<usize> = None;
+        for i in (0..n).filter(|&i| spread(i)) {
+            self.fair[i] += 1.0 / over as f64;
+            if least.is_none_or(|l| self.ideal[i] < self.ideal[l]) {
+                least = Some(i);
+            }
         }
         if let Some(i) = least {
             self.ideal[i] += 1;
