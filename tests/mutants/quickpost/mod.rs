@@ -57,7 +57,7 @@ crate::suite! {
         window_units_bug,
     ],
     gaps: [
-        (hash_start_conditional, "correct; fails load_imbalance in the systematic batches: the fair-share reference does not yet allow for what a router can know (issue 12, budgets)"),
-        (reported_first_lowest_id, "correct; fails load_imbalance in the systematic batches: the fair-share reference does not yet allow for what a router can know (issue 12, budgets)"),
+        (hash_start_conditional, "correct; fails load_imbalance on every seed: it concentrates own reads (by user hash, or on the lowest-numbered replica) beyond twice the fair share in the systematic batch, a cost the budget may or may not be right to charge (issue 12, budgets)"),
+        (reported_first_lowest_id, "correct; fails load_imbalance on every seed: it concentrates own reads (by user hash, or on the lowest-numbered replica) beyond twice the fair share in the systematic batch, a cost the budget may or may not be right to charge (issue 12, budgets)"),
     ],
 }
