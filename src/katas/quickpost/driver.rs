@@ -9,7 +9,7 @@ use crate::grader::{Guard, LearnerFault, LearnerFn};
 use crate::history::{History, WriteRecord};
 use crate::katas::ScenarioRun;
 use crate::katas::reads::{self, ReadOp, ReadTally};
-use crate::model::{Key, Lsn, Millis, fmt_time};
+use crate::model::{Key, Lsn, fmt_time};
 use crate::report::{Metric, Unit};
 use crate::sim::{Cluster, ReadExecution};
 
@@ -24,7 +24,9 @@ pub fn run(
     trace: bool,
 ) -> Result<ScenarioRun, LearnerFault> {
     let (names, ops) = expand(s, seed);
-    let mut newest_post: Vec<Option<(Lsn, Millis)>> = vec![None; names.users.len()];
+    // Each user's newest post the router was told of: what the best possible router
+    // asks an own-profile read for.
+    let mut newest_post: Vec<Option<Lsn>> = vec![None; names.users.len()];
     let mut cluster = Cluster::new(&s.cluster, &s.faults, seed);
     let rtt = s.cluster.rtt_ms;
     let mut history = History::new(names);
@@ -61,7 +63,7 @@ pub fn run(
                     invoked_at: now,
                     acked_at: ack.at,
                 });
-                newest_post[op.user.0 as usize] = Some((lsn, ack.at));
+                newest_post[op.user.0 as usize] = Some(lsn);
                 posts += 1;
                 guard.call(&ON_WRITE_ACKED, || {
                     router.on_write_acked(&ack, &cluster.view())
@@ -97,7 +99,7 @@ pub fn run(
                 // a router told of a post whose acknowledgement is still in flight
                 // cannot know that, and rightly asks for it too.)
                 let needs = match newest_post[op.user.0 as usize] {
-                    Some((token, _)) if owner == op.user => token,
+                    Some(token) if owner == op.user => token,
                     _ => Lsn::ZERO,
                 };
                 let replica_could = tally.before_read(&mut cluster, needs);
