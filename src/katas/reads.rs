@@ -348,8 +348,8 @@ impl ReadTally {
         };
         let basis = format!(
             "the busiest replica served {} reads; its fair share, spreading each read over \
-             the replicas that could serve it, is {ideal}; slack: {:.0}% or {SLACK_READS} \
-             reads, whichever is larger",
+             the replicas whose reports show what it needs (or every able one when none \
+             does), is {ideal}; slack: {:.0}% or {SLACK_READS} reads, whichever is larger",
             self.busiest(),
             (max_factor - 1.0) * 100.0
         );

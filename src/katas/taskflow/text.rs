@@ -32,9 +32,11 @@ primary is not a replica.
 
 The load check compares the busiest replica with its fair share. For every read, the
 grader notes which replicas could have served it correctly at that moment (believed up
-by the failure detector, reachable, and far enough along for that session); an ideal
-balancer would have split the read evenly among them, so each of those k replicas gets
-1/k of a read of fair share. The busiest replica may serve twice the largest fair
+by the failure detector, reachable, and far enough along for that session) and, of
+those, which a router could know about: their last report already shows what the
+session needs. A fair balancer splits the read evenly among the known ones (among all
+able ones when no report shows it), so each of those k replicas gets 1/k of a read of
+fair share. The busiest replica may serve twice the largest fair
 share (rounded up to whole reads), or 3 reads more, whichever is larger, unless the
 scenario sets its own limit; the report prints both numbers. The primary may serve the
 reads no replica could have served, plus 15% of all reads or 3 reads. Scenarios with
