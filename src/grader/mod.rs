@@ -514,14 +514,19 @@ pub fn grade<K: Kata>(
 /// which scenario spent the most over the best possible implementation.
 #[derive(Default)]
 struct Pool {
-    /// Per metric: the unit, the summed counts, how many scenarios, and the scenario
-    /// (index into the grade's scenarios) with the largest excess, with that excess.
     metrics: BTreeMap<&'static str, Pooled>,
 }
 
-/// One metric's pool: the unit, the summed counts, how many scenarios, and the
-/// scenario with the largest excess over the best possible (its index, the excess).
-type Pooled = (Unit, Relative, usize, Option<(usize, f64)>);
+/// One metric's pool.
+struct Pooled {
+    unit: Unit,
+    /// The counts of every pooled scenario, added up (the slack rule is the first's).
+    counts: Relative,
+    scenarios: usize,
+    /// The scenario (index into the grade's) that spent the most over the best
+    /// possible, with that excess: the pooled counterexample.
+    worst: Option<(usize, f64)>,
+}
 
 impl Pool {
     fn add(&mut self, index: usize, result: &ScenarioResult) {
@@ -534,9 +539,9 @@ impl Pool {
         for b in result.budgets.iter().filter(|b| b.pooled) {
             let Some(counts) = b.relative else { continue };
             let excess = counts.actual - counts.best;
-            let entry = self.metrics.entry(b.metric).or_insert((
-                b.unit,
-                Relative {
+            let pool = self.metrics.entry(b.metric).or_insert(Pooled {
+                unit: b.unit,
+                counts: Relative {
                     actual: 0.0,
                     best: 0.0,
                     base: 0.0,
@@ -544,13 +549,13 @@ impl Pool {
                     sample: 0.0,
                     ..counts
                 },
-                0,
-                None,
-            ));
-            entry.1.add(&counts);
-            entry.2 += 1;
-            if entry.3.is_none_or(|(_, worst)| excess > worst) {
-                entry.3 = Some((index, excess));
+                scenarios: 0,
+                worst: None,
+            });
+            pool.counts.add(&counts);
+            pool.scenarios += 1;
+            if pool.worst.is_none_or(|(_, worst)| excess > worst) {
+                pool.worst = Some((index, excess));
             }
         }
     }
@@ -558,7 +563,13 @@ impl Pool {
     fn checks(&self) -> Vec<BudgetCheck> {
         self.metrics
             .iter()
-            .map(|(&metric, (unit, counts, scenarios, _))| {
+            .map(|(&metric, pool)| {
+                let Pooled {
+                    unit,
+                    counts,
+                    scenarios,
+                    ..
+                } = pool;
                 let basis = format!(
                     "{scenarios} scenarios too small to judge alone, added up: {} here \
                      against {} for the best possible, + slack of {:.0}% or {}, whichever is \
@@ -600,8 +611,8 @@ impl Pool {
     fn worst_failing(&self, results: &[ScenarioResult]) -> Option<(usize, BudgetCheck)> {
         let pooled = results.iter().find(|r| r.source == Source::Pooled)?;
         let missed = pooled.missed_budgets().next()?;
-        let (_, _, _, worst) = self.metrics.get(missed.metric)?;
-        worst.map(|(index, _)| (index, missed.clone()))
+        let pool = self.metrics.get(missed.metric)?;
+        pool.worst.map(|(index, _)| (index, missed.clone()))
     }
 }
 
