@@ -50,15 +50,10 @@ fn random_replica_goes_back_in_time() {
 fn hash_mod_n_breaks_when_the_replica_set_changes() {
     for seed in ["7", "2024"] {
         let json = grade_json("taskflow", "hash-mod-n", seed, "0");
-        // Under hot users its load sits near twice the fair share: over on some seeds'
-        // traffic, within on others — only for the load budget, never a violation.
-        let mut failing = failing_names(&json);
-        if failing.first().is_some_and(|n| n == "hot-users") {
-            assert_eq!(reasons_of(&json, "hot-users"), ["budget:load_imbalance"]);
-            failing.remove(0);
-        }
+        // Its hot users' load stays within the 2.5× budget on every seed: it fails where
+        // the replica set changes, nowhere else (at 2× it was over on some seeds only).
         assert_eq!(
-            failing,
+            failing_names(&json),
             [
                 "replica-added",
                 "restore-from-backup",

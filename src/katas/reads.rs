@@ -37,8 +37,8 @@ pub struct ReadBudgets {
     #[serde(default)]
     pub max_failed_reads: u64,
     /// How much busier than under the best possible spread the busiest replica may be:
-    /// 2.0 allows twice its fair share (or 3 reads more, whichever is larger): a replica
-    /// serving double its share must be sized for double the load.
+    /// [`DEFAULT_LOAD_IMBALANCE`] times its fair share, or 3 reads more, whichever is
+    /// larger.
     #[serde(default = "default_imbalance")]
     pub max_load_imbalance: f64,
 }
@@ -47,8 +47,23 @@ fn default_slack() -> f64 {
     0.15
 }
 
+/// The default load-imbalance budget, 2.5× the fair share.
+///
+/// Why not less: the plainest correct router — a rotation over the replicas believed
+/// up, every read conditional, falling through to the next replica when one refuses —
+/// hands the reads of a run of `g` refusing replicas to the one after them. That
+/// replica serves (g + 1)/N of the rotation where an even spread over the able ones
+/// gives 1/(N − g): (g + 1)(N − g)/N times its fair share, at most (N + 1)²/4N, which is
+/// 2.29× for the 7 replicas one plan can reach. A budget below that fails correct
+/// rotations on the seeds whose lags happen to line refusers up (it did at 2×).
+///
+/// Why not more: a router that pins every unconstrained read on one replica of three
+/// or more that could serve it is at 3× or more, and one that sends every session to
+/// the freshest replica or to a hashed home replica under hot users higher still.
+pub const DEFAULT_LOAD_IMBALANCE: f64 = 2.5;
+
 fn default_imbalance() -> f64 {
-    2.0
+    DEFAULT_LOAD_IMBALANCE
 }
 
 impl Default for ReadBudgets {

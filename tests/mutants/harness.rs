@@ -107,6 +107,9 @@ pub fn check<S: ?Sized + 'static>(
             let report = runner
                 .grade(&request, &guard)
                 .unwrap_or_else(|e| panic!("{kata}/{}: grading failed: {e}", m.name));
+            if let Ok(metric) = std::env::var("MUTANT_MARGIN") {
+                print_margin(kata, m.name, seed, &report, &metric);
+            }
             let reasons = reasons(&report);
             let ok = match m.expect {
                 Expect::Pass => report.verdict == Verdict::Pass,
@@ -242,4 +245,26 @@ macro_rules! suite {
             );
         }
     };
+}
+
+/// For `MUTANT_MARGIN=<metric>`: the scenario where the metric came closest to its
+/// budget (or went furthest over it), to see how far a verdict is from flipping.
+fn print_margin(kata: &str, mutant: &str, seed: u64, report: &GradeReport, metric: &str) {
+    let worst = report
+        .scenarios
+        .iter()
+        .flat_map(|s| s.budgets.iter().map(move |b| (s, b)))
+        .filter(|(_, b)| b.metric == metric && !b.pooled && b.limit > 0.0)
+        .max_by(|a, b| (a.1.actual / a.1.limit).total_cmp(&(b.1.actual / b.1.limit)));
+    if let Some((s, b)) = worst {
+        let best = b.relative.as_ref().map_or(f64::NAN, |r| r.best);
+        let actual = b.relative.as_ref().map_or(b.actual, |r| r.actual);
+        println!(
+            "MARGIN {kata}/{mutant} seed {seed}: {:.3} of budget in {} ({} vs best {})",
+            b.actual / b.limit,
+            s.name,
+            actual,
+            best
+        );
+    }
 }

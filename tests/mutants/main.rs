@@ -12,6 +12,8 @@
 //! keeps only the mutants whose file name contains `name`. `MUTANT_SHOW=1` prints the
 //! full grade report of each disagreeing mutant's first wrong seed (the counterexample);
 //! `MUTANT_ALL=1` lists every wrong seed and how long each mutant took to grade.
+//! `MUTANT_MARGIN=<metric>` prints, per mutant and seed, the scenario where that budget
+//! was closest to (or furthest over) its limit: how far a verdict is from flipping.
 
 mod harness;
 

@@ -27,7 +27,15 @@ The grader attacks it with lag spikes longer than any fixed time window, a repli
 lag that grows to minutes (as GitLab's did in 2017), cross-device reads, crashes,
 restores from backup and replicas added mid-run. Correct is not enough: sending every
 read to the primary defeats the point of replicas and blows the primary-load budget.
-Friends' profiles need no read-your-writes at all.";
+Friends' profiles need no read-your-writes at all.
+
+The budgets are judged against the best router on the same scenario. The primary may
+serve the reads no replica could have served, plus 15% of all reads or 3 reads. The
+busiest replica may serve 2.5 times its fair share (each read spread evenly over the
+replicas whose report shows what it needs), or 3 reads more: a router that sends every
+own-profile read to the freshest replica, or each user to a \"home\" replica while a few
+hot users read far more than the rest, leaves the others idle. Scenarios with fewer
+than 30 reads are judged together.";
 
 pub const IMPLEMENT: &[&str] = &[
     "Router — the state your proxy keeps per session (per user, not per device)",
@@ -49,8 +57,11 @@ pub const HINTS: &[&str] = &[
      round trip) if it has not applied the token.",
     "A design that passes: keep `BTreeMap<UserId, Lsn>` of each user's newest post. For \
      an own-profile read with a token, list the replicas the failure detector thinks are \
-     up — freshest reported first — each with `replica_at_least(id, token)`, then \
-     `.primary()` as the last resort. For every other read, start at the next replica in \
+     up, each with `replica_at_least(id, token)`: first those whose report already shows \
+     the token, starting at the next one in rotation (always starting at the freshest \
+     piles every own-profile read on one replica, and the load budget notices), then the \
+     others, freshest reported first; then `.primary()` as the last resort. For every \
+     other read, start at the next replica in \
      rotation (for balance) and list the other replicas after it, unconditionally, then \
      `.primary()`: a replica that crashed unnoticed then falls back to another replica, \
      not to the primary.",

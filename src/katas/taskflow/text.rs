@@ -36,9 +36,11 @@ by the failure detector, reachable, and far enough along for that session) and, 
 those, which a router could know about: their last report already shows what the
 session needs. A fair balancer splits the read evenly among the known ones (among all
 able ones when no report shows it), so each of those k replicas gets 1/k of a read of
-fair share. The busiest replica may serve twice the largest fair
-share (rounded up to whole reads), or 3 reads more, whichever is larger, unless the
-scenario sets its own limit; the report prints both numbers. The primary may serve the
+fair share. The busiest replica may serve 2.5 times the largest fair share (rounded up
+to whole reads), or 3 reads more, whichever is larger, unless the scenario sets its own
+limit; the report prints both numbers. Why 2.5: in a plain rotation, the replica after
+a run of refusing ones takes their turns too, which reaches 2.3 times its fair share;
+pinning everything on one of three able replicas is 3 times. The primary may serve the
 reads no replica could have served, plus 15% of all reads or 3 reads. Scenarios with
 fewer than 30 reads are too small to judge alone and are judged together.
 
@@ -65,9 +67,10 @@ pub const HINTS: &[&str] = &[
      applied it is safe — and `replica_at_least(id, mark)` makes the replica prove it.",
     "A design that passes: a `BTreeMap<UserId, Lsn>` of marks, and each board's write LSNs \
      (kept from `on_write_acked`). In `on_read_served`, raise the user's mark to the newest \
-     write to that board at or below `receipt.observed` — not to the observed LSN itself, \
-     which is stricter than monotonic reads needs and drives everyone onto the freshest \
-     replica (the imbalance budget notices). In `route_read`, try the replicas believed up \
+     write to that board at or below `receipt.observed`. (The observed LSN itself also \
+     passes, but it is stricter than monotonic reads needs: the session then turns away \
+     every replica behind the last one it read, even for writes it never saw.) In \
+     `route_read`, try the replicas believed up \
      whose report already shows the mark first, then the others, each with \
      `replica_at_least(id, mark)`, rotating the starting point for balance; end with \
      `.primary()`.",

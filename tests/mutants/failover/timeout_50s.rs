@@ -50,7 +50,12 @@ impl FailoverCoordinator for Coordinator {
         view: &FailoverView,
         promotion: &Promotion,
     ) -> Result<(), Refusal> {
-        let sync_lsn = view.followers.iter().filter(|f| f.sync).map(|f| f.lsn).max();
+        let sync_lsn = view
+            .followers
+            .iter()
+            .filter(|f| f.sync)
+            .map(|f| f.lsn)
+            .max();
         let acknowledged = sync_lsn.unwrap_or(view.leader_lsn);
         let Some(candidate) = view.followers.iter().find(|f| f.node == promotion.node) else {
             return Err(Refusal(format!("no follower {}", promotion.node)));

@@ -18,9 +18,7 @@ pub struct Coordinator {
 
 impl Coordinator {
     pub fn new() -> Self {
-        Coordinator {
-            longest_silence: 0,
-        }
+        Coordinator { longest_silence: 0 }
     }
 }
 

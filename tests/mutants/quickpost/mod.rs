@@ -28,6 +28,7 @@ crate::suite! {
         min_token,
         no_primary_fallback,
         one_conditional_try,
+        own_reads_freshest_first,
         own_reads_to_primary,
         per_device_token,
         pin_first_replica,
@@ -55,9 +56,5 @@ crate::suite! {
         window_30s,
         window_5s,
         window_units_bug,
-    ],
-    gaps: [
-        (hash_start_conditional, "correct; fails load_imbalance on every seed: it concentrates own reads (by user hash, or on the lowest-numbered replica) beyond twice the fair share in the systematic batch, a cost the budget may or may not be right to charge (issue 12, budgets)"),
-        (reported_first_lowest_id, "correct; fails load_imbalance on every seed: it concentrates own reads (by user hash, or on the lowest-numbered replica) beyond twice the fair share in the systematic batch, a cost the budget may or may not be right to charge (issue 12, budgets)"),
     ],
 }

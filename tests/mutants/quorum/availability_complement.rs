@@ -39,7 +39,9 @@ impl Quorum for Quorums {
             return Err(QuorumError::OutOfRange);
         }
         let below: f64 = (0..k)
-            .map(|i| base::binomial(n, i) as f64 * p.powi(i as i32) * (1.0 - p).powi((n - i) as i32))
+            .map(|i| {
+                base::binomial(n, i) as f64 * p.powi(i as i32) * (1.0 - p).powi((n - i) as i32)
+            })
             .sum();
         Ok(1.0 - below)
     }

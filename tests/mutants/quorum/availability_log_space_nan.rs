@@ -17,7 +17,9 @@ impl Quorums {
 }
 
 fn ln_choose(n: u32, k: u32) -> f64 {
-    (1..=k).map(|i| (f64::from(n - k + i) / f64::from(i)).ln()).sum()
+    (1..=k)
+        .map(|i| (f64::from(n - k + i) / f64::from(i)).ln())
+        .sum()
 }
 
 impl Quorum for Quorums {

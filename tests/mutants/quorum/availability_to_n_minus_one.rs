@@ -37,7 +37,9 @@ impl Quorum for Quorums {
             return Err(QuorumError::OutOfRange);
         }
         Ok((k..n)
-            .map(|i| base::binomial(n, i) as f64 * p.powi(i as i32) * (1.0 - p).powi((n - i) as i32))
+            .map(|i| {
+                base::binomial(n, i) as f64 * p.powi(i as i32) * (1.0 - p).powi((n - i) as i32)
+            })
             .sum())
     }
 

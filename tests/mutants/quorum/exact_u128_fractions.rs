@@ -18,7 +18,11 @@ impl Quorums {
 }
 
 fn nodes(n: u32) -> Result<(), QuorumError> {
-    if n > 0 { Ok(()) } else { Err(QuorumError::NoNodes) }
+    if n > 0 {
+        Ok(())
+    } else {
+        Err(QuorumError::NoNodes)
+    }
 }
 
 fn nonempty(w: u32, r: u32) -> Result<(), QuorumError> {

@@ -33,7 +33,11 @@ fn pascal_row(n: u32) -> Vec<f64> {
 }
 
 fn choose(n: u32, k: u32) -> f64 {
-    if k > n { 0.0 } else { pascal_row(n)[k as usize] }
+    if k > n {
+        0.0
+    } else {
+        pascal_row(n)[k as usize]
+    }
 }
 
 fn nwr(n: u32, w: u32, r: u32) -> Result<(), QuorumError> {

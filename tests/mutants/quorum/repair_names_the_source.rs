@@ -42,7 +42,10 @@ impl Quorum for Quorums {
     }
 
     fn resolve(&mut self, responses: &[Response]) -> Resolution {
-        let newest = responses.iter().filter(|r| r.version.is_some()).max_by_key(|r| r.version);
+        let newest = responses
+            .iter()
+            .filter(|r| r.version.is_some())
+            .max_by_key(|r| r.version);
         // Repair "from" the newest replica when anyone is behind it.
         let repair = newest
             .filter(|source| responses.iter().any(|r| r.version < source.version))

@@ -43,7 +43,10 @@ impl Quorum for Quorums {
 
     fn resolve(&mut self, responses: &[Response]) -> Resolution {
         let rank = |v: Option<Version>| v.map_or(u64::MAX, |v| v.0);
-        let best = responses.iter().max_by_key(|r| rank(r.version)).map(|r| r.version);
+        let best = responses
+            .iter()
+            .max_by_key(|r| rank(r.version))
+            .map(|r| r.version);
         let version = best.flatten();
         let repair = responses
             .iter()

@@ -79,12 +79,13 @@ impl Quorum for Quorums {
         // Anchor at the largest term of the sum: the mode ⌊(n + 1)p⌋, or k if that is
         // past it. The mode's term is at least 1/(n + 1), so it cannot underflow; it is
         // computed in log space, where nothing overflows either.
-        let m = ((f64::from(n) + 1.0) * p).floor().clamp(f64::from(k), f64::from(n)) as u32;
+        let m = ((f64::from(n) + 1.0) * p)
+            .floor()
+            .clamp(f64::from(k), f64::from(n)) as u32;
         let ln_choose: f64 = (1..=m.min(n - m))
             .map(|j| (f64::from(n - m.min(n - m) + j) / f64::from(j)).ln())
             .sum();
-        let anchor =
-            (ln_choose + f64::from(m) * p.ln() + f64::from(n - m) * (-p).ln_1p()).exp();
+        let anchor = (ln_choose + f64::from(m) * p.ln() + f64::from(n - m) * (-p).ln_1p()).exp();
         let odds = p / (1.0 - p);
         let mut sum = anchor;
         let mut term = anchor;

@@ -1,15 +1,17 @@
-//! High-water marks with conditional reads, but the mark is the receipt's `observed`
-//! LSN itself rather than the newest write the read actually showed. Monotonic reads
-//! holds — it is stricter than needed — but each read now demands everything the
-//! serving replica had applied, on every board. Sessions ratchet onto the freshest
-//! replica, which ends up serving most reads while the others refuse: the load-imbalance
-//! budget is exceeded (as the kata's hint warns).
+//! Correct and stricter than needed, affordable: high-water marks with conditional
+//! reads, but the mark is the receipt's `observed` LSN itself rather than the newest
+//! write the read actually showed. Monotonic reads holds; each read now demands
+//! everything the serving replica had applied, on every board, so the session turns
+//! away replicas that could have served it. Declared a load-imbalance bug at first
+//! ("sessions ratchet onto the freshest replica"); measured over 20 seeds, its busiest
+//! replica is no busier than a plain rotation's (at most 2.2 times its fair share, the
+//! same as `rotation_all_conditional`): a stricter-but-affordable design.
 
 use crate::harness::Expect;
 use replication_katas::katas::taskflow::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 
-pub const EXPECT: Expect = Expect::Fail("budget:load_imbalance");
+pub const EXPECT: Expect = Expect::Pass;
 
 pub struct Router {
     /// Per session (user): the newest write any of their reads has shown them.

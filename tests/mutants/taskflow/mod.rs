@@ -56,12 +56,4 @@ crate::suite! {
         unreported_replica_trusted,
         write_log_hashed_start,
     ],
-    gaps: [
-        (mark_is_observed, "a bug (the mark is the observed position, so every read waits for the freshest replica) caught on load_imbalance on 16 of 20 seeds only: its load sits at the budget (issue 12, budgets)"),
-        (conditional_ignoring_health, "correct; fails load_imbalance on about half of the seeds (a seed-dependent verdict): its busiest replica sits near twice the fair share a router could know in a few rows of the systematic batch (issue 12, budgets)"),
-        (mark_max_over_devices, "correct; fails load_imbalance on about half of the seeds (a seed-dependent verdict): its busiest replica sits near twice the fair share a router could know in a few rows of the systematic batch (issue 12, budgets)"),
-        (reported_first_reverse_rotation, "correct; fails load_imbalance on about half of the seeds (a seed-dependent verdict): its busiest replica sits near twice the fair share a router could know in a few rows of the systematic batch (issue 12, budgets)"),
-        (rotation_all_conditional, "correct; fails load_imbalance on about half of the seeds (a seed-dependent verdict): its busiest replica sits near twice the fair share a router could know in a few rows of the systematic batch (issue 12, budgets)"),
-        (write_log_hashed_start, "correct; fails load_imbalance on about half of the seeds (a seed-dependent verdict): its busiest replica sits near twice the fair share a router could know in a few rows of the systematic batch (issue 12, budgets)"),
-    ],
 }
