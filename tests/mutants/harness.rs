@@ -34,7 +34,7 @@ pub fn seeds() -> Vec<u64> {
 }
 
 fn selected(name: &str) -> bool {
-    std::env::var("MUTANT_FILTER").map_or(true, |f| name.contains(&f))
+    std::env::var("MUTANT_FILTER").map_or(true, |f| f.split(',').any(|f| name.contains(f)))
 }
 
 /// Every reason a grade failed: violated guarantees, missed budgets, learner faults.

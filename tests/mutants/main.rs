@@ -9,7 +9,7 @@
 //!
 //! Run: `cargo test --release --test mutants -- --nocapture` (prints the matrix).
 //! `MUTANT_SEEDS=5` grades on fewer seeds while writing mutants; `MUTANT_FILTER=name`
-//! keeps only the mutants whose file name contains `name`. `MUTANT_SHOW=1` prints the
+//! keeps only the mutants whose file name contains `name` (or one of `a,b,c`). `MUTANT_SHOW=1` prints the
 //! full grade report of each disagreeing mutant's first wrong seed (the counterexample);
 //! `MUTANT_ALL=1` lists every wrong seed and how long each mutant took to grade.
 //! `MUTANT_MARGIN=<metric>` prints, per mutant and seed, the scenario where that budget
