@@ -9,6 +9,7 @@ pub mod cli;
 pub mod grader;
 pub mod history;
 pub mod katas;
+pub mod lab;
 pub mod model;
 pub mod progress;
 pub mod quiz;

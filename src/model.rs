@@ -22,7 +22,9 @@ pub type Millis = u64;
 /// numbers tells whether a node's state includes a given write (PostgreSQL's
 /// `pg_last_wal_replay_lsn()`, MySQL's GTID sets and MongoDB's cluster time play the
 /// same role). `Lsn(0)` is the empty log.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
 #[serde(transparent)]
 pub struct Lsn(pub u64);
 

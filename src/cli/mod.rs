@@ -7,6 +7,7 @@ mod compare;
 mod grade;
 mod hint;
 mod kata;
+mod lab;
 mod quiz;
 mod reset;
 mod supervise;
@@ -101,6 +102,9 @@ enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+    /// A live cluster on 127.0.0.1 — a primary, replicas with a replication delay,
+    /// and your QuickPost router in front — to poke with curl (docs/lab.md).
+    Lab(lab::LabArgs),
     /// The grader's supervised child process (internal: see `cli/supervise.rs`).
     #[command(name = "__child", hide = true)]
     Child,
@@ -430,6 +434,7 @@ fn run_command(registry: Registry, root: PathBuf) -> ExitCode {
             ExitCode::from(EXIT_PASS)
         }
         Command::Grade(args) => grade::grade(registry, args),
+        Command::Lab(args) => lab::lab(registry, args),
         Command::Replay(args) => grade::replay(registry, args),
         Command::Hint { kata, number, all } => {
             hint::hint(&registry, &state_file(&root), &kata, number, all)

@@ -73,6 +73,10 @@ pub(crate) enum Task {
     Status { kata: String, seed: u64 },
     /// One row of `compare`.
     CompareRow { kata: String, request: GradeRequest },
+    /// The lab's router: a long-lived child that answers router calls, one JSON line
+    /// each way (requests on [`REQUEST_FD`](unix), answers on fd 3), until its
+    /// request pipe closes. `solution`: `None` for the learner's router.
+    LabRouter { solution: Option<String> },
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -88,7 +92,7 @@ impl Job {
     pub fn single_threaded(&self) -> Option<Job> {
         let request = match &self.task {
             Task::Grade { request, .. } | Task::CompareRow { request, .. } => request,
-            Task::Replay { .. } | Task::Status { .. } => return None,
+            Task::Replay { .. } | Task::Status { .. } | Task::LabRouter { .. } => return None,
         };
         if request.jobs == 1 {
             return None;
@@ -98,7 +102,7 @@ impl Job {
                 .expect("tasks deserialize");
         match &mut task {
             Task::Grade { request, .. } | Task::CompareRow { request, .. } => request.jobs = 1,
-            Task::Replay { .. } | Task::Status { .. } => {}
+            Task::Replay { .. } | Task::Status { .. } | Task::LabRouter { .. } => {}
         }
         Some(Job {
             task,
@@ -209,6 +213,11 @@ pub(crate) fn execute(registry: &Arc<Registry>, job: &Job) -> Reply {
         Task::CompareRow { kata, request } => {
             super::compare::execute_row(registry, kata, request, hang)
         }
+        Task::LabRouter { .. } => Reply {
+            stderr: "error: the lab's router runs only as a long-lived child\n".into(),
+            exit: EXIT_USAGE,
+            ..Reply::default()
+        },
     }
 }
 
@@ -245,6 +254,14 @@ pub(crate) fn child_main(registry: Arc<Registry>) -> ExitCode {
     unix::child_setup();
     crate::grader::mark_grader_thread();
     colored::control::set_override(job.color);
+    #[cfg(unix)]
+    if let Task::LabRouter { solution } = &job.task {
+        let (requests, answers) = unix::lab_pipes();
+        super::lab::child_loop(&registry, solution.as_deref(), requests, answers);
+        // The request pipe closed: the lab is gone.
+        // SAFETY: _exit ends the process without running anything else.
+        unsafe { libc::_exit(0) }
+    }
     let reply = execute(&registry, &job);
     let mut line = serde_json::to_string(&reply).expect("replies serialize");
     line.push('\n');
@@ -280,11 +297,14 @@ fn signal_name(signal: i32) -> String {
 }
 
 #[cfg(unix)]
+pub(crate) use unix::LabChild;
+
+#[cfg(unix)]
 mod unix {
     use super::*;
     use crate::grader::{Phase, RegionSnapshot, SharedRegion, capture};
     use std::fs::File;
-    use std::io::{IsTerminal, Read};
+    use std::io::{IsTerminal, Read, Write};
     use std::os::fd::{AsRawFd, FromRawFd, RawFd};
     use std::os::unix::process::{CommandExt, ExitStatusExt};
     use std::process::{Command, Stdio};
@@ -292,6 +312,8 @@ mod unix {
 
     const PROTOCOL_FD: RawFd = 3;
     const REGION_FD: RawFd = 4;
+    /// A lab router child's requests (see [`Task::LabRouter`]).
+    const REQUEST_FD: RawFd = 5;
 
     /// A file nobody else can open: created with a unique name, then unlinked.
     fn anonymous_file(what: &str) -> std::io::Result<File> {
@@ -437,33 +459,38 @@ mod unix {
         }
     }
 
-    fn spawn_and_wait(
+    /// A started child: its process, the pipe it answers on, the request pipe (lab
+    /// children only), the file its stdout and stderr go to, and the shared region.
+    pub(super) struct Spawned {
+        pub child: std::process::Child,
+        pub from_child: File,
+        pub to_child: Option<File>,
+        pub output: File,
+        region: Mapping,
+    }
+
+    /// Starts `job` in a child: this binary's [`CHILD_COMMAND`] with the protocol
+    /// pipe on fd 3, the shared region on fd 4 and, when `requests` is set, a request
+    /// pipe on [`REQUEST_FD`]; the memory and output limits; killed if we die.
+    pub(super) fn spawn_child(
         job: &Job,
-        limits: &Limits,
-        label: &str,
-        name_scenario: &dyn Fn(usize) -> Option<String>,
-        replay_of: &dyn Fn(&str) -> String,
-    ) -> std::io::Result<Ended> {
+        memory_mib: u64,
+        requests: bool,
+    ) -> std::io::Result<Spawned> {
         let output = anonymous_file("output")?;
         let region_file = anonymous_file("region")?;
         let region = Mapping::new(&region_file)?;
-        let mut fds = [0 as RawFd; 2];
-        // SAFETY: `fds` has room for the two descriptors pipe writes. (Not pipe2,
-        // which macOS lacks; only this thread starts processes, so nothing can inherit
-        // them before FD_CLOEXEC is set.)
-        unsafe {
-            if libc::pipe(fds.as_mut_ptr()) != 0 {
-                return Err(std::io::Error::last_os_error());
-            }
-            libc::fcntl(fds[0], libc::F_SETFD, libc::FD_CLOEXEC);
-            libc::fcntl(fds[1], libc::F_SETFD, libc::FD_CLOEXEC);
-        }
-        // SAFETY: pipe2 just returned these, and nothing else owns them.
-        let (mut from_child, to_child) =
-            unsafe { (File::from_raw_fd(fds[0]), File::from_raw_fd(fds[1])) };
+        let (from_child, to_child) = pipe()?;
+        let (request_read, request_write) = if requests {
+            let (r, w) = pipe()?;
+            (Some(r), Some(w))
+        } else {
+            (None, None)
+        };
         let write_fd = to_child.as_raw_fd();
         let region_fd = region_file.as_raw_fd();
-        let memory = limits.memory_mib.saturating_mul(1 << 20);
+        let request_fd = request_read.as_ref().map_or(-1, |f| f.as_raw_fd());
+        let memory = memory_mib.saturating_mul(1 << 20);
 
         let mut command = Command::new(std::env::current_exe()?);
         command
@@ -476,13 +503,19 @@ mod unix {
         // signal, prctl, on values computed before the fork.
         unsafe {
             command.pre_exec(move || {
-                // Out of the way first (either may already sit on 3 or 4), then into
+                // Out of the way first (any may already sit on 3, 4 or 5), then into
                 // place; dup2 clears close-on-exec on the copies.
                 let w = libc::fcntl(write_fd, libc::F_DUPFD_CLOEXEC, 10);
                 let r = libc::fcntl(region_fd, libc::F_DUPFD_CLOEXEC, 10);
                 if w < 0 || r < 0 || libc::dup2(w, PROTOCOL_FD) < 0 || libc::dup2(r, REGION_FD) < 0
                 {
                     return Err(std::io::Error::last_os_error());
+                }
+                if request_fd >= 0 {
+                    let q = libc::fcntl(request_fd, libc::F_DUPFD_CLOEXEC, 10);
+                    if q < 0 || libc::dup2(q, REQUEST_FD) < 0 {
+                        return Err(std::io::Error::last_os_error());
+                    }
                 }
                 let limit = |resource, bytes: u64| {
                     let rl = libc::rlimit {
@@ -503,9 +536,94 @@ mod unix {
                 Ok(())
             });
         }
-        let mut child = command.spawn()?;
+        let child = command.spawn()?;
         drop(to_child);
+        drop(request_read);
         drop(command);
+        Ok(Spawned {
+            child,
+            from_child,
+            to_child: request_write,
+            output,
+            region,
+        })
+    }
+
+    /// A pipe, both ends close-on-exec: (read, write).
+    fn pipe() -> std::io::Result<(File, File)> {
+        let mut fds = [0 as RawFd; 2];
+        // SAFETY: `fds` has room for the two descriptors pipe writes. (Not pipe2,
+        // which macOS lacks; only this thread starts processes, so nothing can inherit
+        // them before FD_CLOEXEC is set.)
+        unsafe {
+            if libc::pipe(fds.as_mut_ptr()) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            libc::fcntl(fds[0], libc::F_SETFD, libc::FD_CLOEXEC);
+            libc::fcntl(fds[1], libc::F_SETFD, libc::FD_CLOEXEC);
+        }
+        // SAFETY: pipe just returned these, and nothing else owns them.
+        Ok(unsafe { (File::from_raw_fd(fds[0]), File::from_raw_fd(fds[1])) })
+    }
+
+    /// Why a child that ended on its own (not killed by us) ended: a stack overflow
+    /// or a failed allocation (from what it printed last), a signal, or an exit.
+    pub(super) fn exit_fault(
+        status: std::process::ExitStatus,
+        printed: &str,
+        function: Option<String>,
+        scenario: Option<String>,
+        replay: Option<String>,
+        memory_mib: u64,
+    ) -> LearnerFault {
+        if printed.contains("has overflowed its stack") {
+            return LearnerFault::Crashed {
+                function,
+                scenario,
+                signal: status.signal().map(signal_name),
+                stack_overflow: true,
+                replay,
+            };
+        }
+        if printed.contains("memory allocation of") {
+            return LearnerFault::OutOfMemory {
+                function,
+                scenario,
+                limit_mib: memory_mib,
+                replay,
+            };
+        }
+        match (status.signal(), status.code()) {
+            (Some(signal), _) => LearnerFault::Crashed {
+                function,
+                scenario,
+                signal: Some(signal_name(signal)),
+                stack_overflow: false,
+                replay,
+            },
+            (None, code) => LearnerFault::Exited {
+                function,
+                scenario,
+                code: code.unwrap_or(0),
+                replay,
+            },
+        }
+    }
+
+    fn spawn_and_wait(
+        job: &Job,
+        limits: &Limits,
+        label: &str,
+        name_scenario: &dyn Fn(usize) -> Option<String>,
+        replay_of: &dyn Fn(&str) -> String,
+    ) -> std::io::Result<Ended> {
+        let Spawned {
+            mut child,
+            mut from_child,
+            output,
+            region,
+            ..
+        } = spawn_child(job, limits.memory_mib, false)?;
 
         let started = Instant::now();
         let hard_deadline = limits.time.map(|t| {
@@ -612,34 +730,7 @@ mod unix {
                 function: function.unwrap_or_else(|| "?".into()),
                 limit_ms: limits.hang.as_millis() as u64,
             },
-            None if text.contains("has overflowed its stack") => LearnerFault::Crashed {
-                function,
-                scenario,
-                signal: status.signal().map(signal_name),
-                stack_overflow: true,
-                replay,
-            },
-            None if text.contains("memory allocation of") => LearnerFault::OutOfMemory {
-                function,
-                scenario,
-                limit_mib: limits.memory_mib,
-                replay,
-            },
-            None => match (status.signal(), status.code()) {
-                (Some(signal), _) => LearnerFault::Crashed {
-                    function,
-                    scenario,
-                    signal: Some(signal_name(signal)),
-                    stack_overflow: false,
-                    replay,
-                },
-                (None, code) => LearnerFault::Exited {
-                    function,
-                    scenario,
-                    code: code.unwrap_or(0),
-                    replay,
-                },
-            },
+            None => exit_fault(status, &text, function, scenario, replay, limits.memory_mib),
         };
         Ok(Ended::Died {
             fault,
@@ -654,6 +745,7 @@ mod unix {
         unsafe {
             libc::fcntl(PROTOCOL_FD, libc::F_SETFD, libc::FD_CLOEXEC);
             libc::fcntl(REGION_FD, libc::F_SETFD, libc::FD_CLOEXEC);
+            libc::fcntl(REQUEST_FD, libc::F_SETFD, libc::FD_CLOEXEC);
         }
         // SAFETY: REGION_FD is the region file the supervisor created, SIZE bytes or
         // more; the mapping lives until the process ends.
@@ -688,5 +780,136 @@ mod unix {
         let code = if pipe.write_all(bytes).is_ok() { 0 } else { 3 };
         // SAFETY: _exit ends the process without running anything else.
         unsafe { libc::_exit(code) }
+    }
+
+    /// In a lab router child: its request pipe and its answer pipe. Never closed by
+    /// us: the process ends with `_exit`.
+    pub(super) fn lab_pipes() -> (File, File) {
+        // SAFETY: the supervisor put the request pipe on REQUEST_FD and the answer pipe
+        // on PROTOCOL_FD; nothing else in this process owns them.
+        unsafe {
+            (
+                File::from_raw_fd(REQUEST_FD),
+                File::from_raw_fd(PROTOCOL_FD),
+            )
+        }
+    }
+
+    /// The lab's router, in a long-lived supervised child: one call at a time, one
+    /// JSON line each way. A child that dies, or does not answer within the hang
+    /// limit, is reported as the fault it was (named with the function being called)
+    /// and replaced by a fresh one on the next call.
+    pub(crate) struct LabChild {
+        job: Job,
+        limits: Limits,
+        running: Option<Spawned>,
+    }
+
+    /// Why a call got no answer.
+    pub(crate) struct LabChildFault {
+        pub fault: LearnerFault,
+        /// The last lines the child printed.
+        pub output: Vec<String>,
+    }
+
+    impl LabChild {
+        pub(crate) fn new(job: Job, limits: Limits) -> Self {
+            LabChild {
+                job,
+                limits,
+                running: None,
+            }
+        }
+
+        /// Starts the child now, rather than on the first call.
+        pub(crate) fn start(&mut self) -> std::io::Result<()> {
+            if self.running.is_none() {
+                self.running = Some(spawn_child(&self.job, self.limits.memory_mib, true)?);
+            }
+            Ok(())
+        }
+
+        /// Sends `line` (one JSON line, newline included) and waits for the answer.
+        pub(crate) fn call(
+            &mut self,
+            line: &[u8],
+            function: &str,
+        ) -> Result<Result<Vec<u8>, LabChildFault>, std::io::Error> {
+            self.start()?;
+            let running = self.running.as_mut().expect("started above");
+            let sent = running
+                .to_child
+                .as_mut()
+                .expect("lab children have a request pipe")
+                .write_all(line);
+            let started = Instant::now();
+            let mut answer = Vec::new();
+            let mut buf = [0u8; 8192];
+            let mut hung = false;
+            if sent.is_ok() {
+                loop {
+                    if let Some(end) = answer.iter().position(|b| *b == b'\n') {
+                        answer.truncate(end);
+                        return Ok(Ok(answer));
+                    }
+                    if started.elapsed() >= self.limits.hang {
+                        hung = true;
+                        break;
+                    }
+                    let mut poll = libc::pollfd {
+                        fd: running.from_child.as_raw_fd(),
+                        events: libc::POLLIN,
+                        revents: 0,
+                    };
+                    // SAFETY: one valid pollfd.
+                    let ready = unsafe { libc::poll(&mut poll, 1, 50) };
+                    if ready > 0 {
+                        match running.from_child.read(&mut buf) {
+                            Ok(0) => break,
+                            Ok(n) => answer.extend_from_slice(&buf[..n]),
+                            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                            Err(_) => break,
+                        }
+                    } else if running.child.try_wait()?.is_some() {
+                        break;
+                    }
+                }
+            }
+            // No answer: the child died, or hangs and is ended here.
+            let mut running = self.running.take().expect("running");
+            if hung {
+                let _ = running.child.kill();
+            }
+            let status = running.child.wait()?;
+            let printed = capture::tail_of(&running.output);
+            let output = printed.map(|p| p.lines).unwrap_or_default();
+            let fault = if hung {
+                LearnerFault::Hung {
+                    function: function.to_string(),
+                    limit_ms: self.limits.hang.as_millis() as u64,
+                }
+            } else {
+                exit_fault(
+                    status,
+                    &output.join("\n"),
+                    Some(function.to_string()),
+                    None,
+                    None,
+                    self.limits.memory_mib,
+                )
+            };
+            Ok(Err(LabChildFault { fault, output }))
+        }
+    }
+
+    impl Drop for LabChild {
+        fn drop(&mut self) {
+            if let Some(mut running) = self.running.take() {
+                // Closing the request pipe ends it; kill in case its code is stuck.
+                drop(running.to_child.take());
+                let _ = running.child.kill();
+                let _ = running.child.wait();
+            }
+        }
     }
 }

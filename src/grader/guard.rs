@@ -13,7 +13,7 @@
 //! in a [`SharedRegion`], a small file both processes map: the same stores as
 //! in-process, only to memory that outlives the child.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::cell::{Cell, RefCell};
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering};
@@ -21,8 +21,9 @@ use std::sync::mpsc;
 use std::sync::{Arc, Mutex, Once, OnceLock};
 use std::time::{Duration, Instant};
 
-/// Why the learner's code could not be graded.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// Why the learner's code could not be graded. (Deserialize: the lab's router child
+/// sends faults back over its pipe.)
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum LearnerFault {
     /// A `todo!()` was reached: the function is still the shipped skeleton.

@@ -225,6 +225,9 @@ pub trait KataRunner: Send + Sync {
     /// The name of the `index`-th scenario of a grade (for a supervisor that knows
     /// only the index of the scenario its child died in).
     fn scenario_name(&self, request: &GradeRequest, index: usize) -> Option<String>;
+    /// The concrete entry, for code that needs one kata's implementations by type
+    /// (the lab runs QuickPost routers outside any scenario).
+    fn as_any(&self) -> &dyn std::any::Any;
 }
 
 impl<K: Kata> KataRunner for KataEntry<K> {
@@ -258,6 +261,10 @@ impl<K: Kata> KataRunner for KataEntry<K> {
 
     fn scenario_name(&self, request: &GradeRequest, index: usize) -> Option<String> {
         grader::scenario_name(&self.kata, request, index)
+    }
+
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
     }
 }
 
