@@ -491,3 +491,103 @@ fn the_demo_shows_the_checker_catching_a_naive_router() {
     );
     assert!(!stdout.contains("✓ alice sees her post"), "{stdout}");
 }
+
+/// The load figures of the README: 5,000 requests through the router port from 8
+/// concurrent clients (a quarter posts, the rest profile reads, own and others'),
+/// with the instructor's router and 50 ms of replication delay; then nothing lost:
+/// every acknowledged post is on the primary and, once caught up, on every replica,
+/// in order. Ignored by default (it measures, and takes a few seconds):
+/// `cargo test --test lab -- --ignored --nocapture load`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore]
+async fn load_5000_router_requests_from_8_clients() {
+    const CLIENTS: usize = 8;
+    const REQUESTS: usize = 5_000;
+    let lab = Arc::new(Lab::start(&["--delay", "50ms", "--solution"], &[]));
+    let started = Instant::now();
+    let mut clients = Vec::new();
+    for c in 0..CLIENTS {
+        let lab = Arc::clone(&lab);
+        clients.push(tokio::spawn(async move {
+            let user = format!("user{c}");
+            let other = format!("user{}", (c + 1) % CLIENTS);
+            let mut latencies = Vec::new();
+            let mut posted = Vec::new();
+            let mut errors = Vec::new();
+            for i in 0..REQUESTS / CLIENTS {
+                let device = if i % 2 == 0 { "phone" } else { "laptop" };
+                let t = Instant::now();
+                let (status, body) = match i % 4 {
+                    0 => {
+                        let text = format!("{user} post {i}");
+                        let r = lab.post_as(&user, device, &text).await;
+                        if r.0 == 200 {
+                            posted.push((text, r.1["lsn"].as_u64().unwrap()));
+                        }
+                        r
+                    }
+                    3 => lab.profile(&user, device, &other).await,
+                    _ => lab.profile(&user, device, &user).await,
+                };
+                latencies.push(t.elapsed());
+                if status != 200 || !body["violation"].is_null() {
+                    errors.push(format!("{status} {body}"));
+                }
+            }
+            (user, latencies, posted, errors)
+        }));
+    }
+    let mut latencies = Vec::new();
+    let mut posts = Vec::new();
+    for client in clients {
+        let (user, l, p, errors) = client.await.unwrap();
+        assert!(errors.is_empty(), "{user}: {errors:?}");
+        latencies.extend(l);
+        posts.push((user, p));
+    }
+    let elapsed = started.elapsed();
+    latencies.sort();
+    let pct = |p: usize| latencies[(latencies.len() * p / 100).min(latencies.len() - 1)];
+    println!(
+        "{} router requests from {CLIENTS} clients in {:.2} s: {:.0} requests/s, p50 {:.2} ms, \
+         p99 {:.2} ms",
+        latencies.len(),
+        elapsed.as_secs_f64(),
+        latencies.len() as f64 / elapsed.as_secs_f64(),
+        pct(50).as_secs_f64() * 1e3,
+        pct(99).as_secs_f64() * 1e3,
+    );
+    assert_eq!(latencies.len(), REQUESTS);
+
+    // Nothing lost: every acknowledged post on the primary and on every replica.
+    let newest = posts
+        .iter()
+        .flat_map(|(_, p)| p.iter().map(|(_, lsn)| *lsn))
+        .max()
+        .unwrap();
+    for r in lab.replicas.clone() {
+        lab.wait_applied(r, newest).await;
+    }
+    let mut checked = 0;
+    for (user, acked) in &posts {
+        let texts: Vec<&str> = acked.iter().map(|(t, _)| t.as_str()).collect();
+        for node in std::iter::once(lab.primary).chain(lab.replicas.clone()) {
+            let (status, body) = lab.read_node(node, user, None).await;
+            assert_eq!(status, 200, "{body}");
+            let values: Vec<&str> = body["values"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_str().unwrap())
+                .collect();
+            assert_eq!(values, texts, "{user} on {node}");
+        }
+        checked += acked.len();
+    }
+    println!(
+        "nothing lost: {checked} acknowledged posts on the primary and both replicas, in order"
+    );
+    let (_, status) = lab.get(format!("http://{}/status", lab.router), None).await;
+    assert_eq!(status["router"]["violations"], 0);
+    Arc::into_inner(lab).expect("every client is done").stop();
+}

@@ -98,7 +98,7 @@ async fn steps(cluster: &Cluster) -> Result<(), String> {
     }
 
     step.next(
-        "Ask replica-1 for the tweet only if it has LSN {lsn} (a conditional read)",
+        &format!("Ask replica-1 for the tweet only if it has LSN {lsn} (a conditional read)"),
         &format!("curl -i '{replica}/data/tweet?min_lsn={lsn}'"),
     );
     let (status, body) = call(http.get(format!("{replica}/data/tweet?min_lsn={lsn}"))).await?;
@@ -131,7 +131,7 @@ async fn steps(cluster: &Cluster) -> Result<(), String> {
 
     println!(
         "\nThe question: how would you implement read-your-writes? Your answer is the \
-         router in katas/quickpost.rs; the lab runs it ({}) on the router port.",
+         router in katas/quickpost.rs; the router port runs {}.",
         cluster.implementation
     );
     let post = json!({ "text": "Hello from my phone" });
