@@ -148,7 +148,7 @@ fn draw(
     );
 
     let primary_lsn = statuses.first().map_or(0, |s| s.applied_lsn.0);
-    let bar_width = 30usize;
+    let bar_width = 24usize;
     let lanes: Vec<Line> = statuses
         .iter()
         .enumerate()
@@ -180,7 +180,11 @@ fn draw(
                 ),
             };
             Line::from(vec![
-                Span::raw(format!("{pick}{:<10} ", s.node)),
+                Span::raw(format!(
+                    "{pick}{:<10} {:<22} ",
+                    s.node,
+                    s.address.trim_start_matches("http://")
+                )),
                 Span::styled("█".repeat(filled), Style::new().fg(color)),
                 Span::styled(
                     "░".repeat(bar_width - filled),
