@@ -7,7 +7,7 @@
 //! running out of memory in the router becomes an HTTP 500 naming the fault, and the
 //! child is replaced — the lab itself never goes down with it.
 
-use super::supervise::{self, Job, Limits, Task};
+use super::supervise::{self, Limits};
 use super::{EXIT_FAIL, EXIT_PASS, EXIT_USAGE};
 use crate::grader::{Guard, INSTRUCTOR, LearnerFault};
 use crate::katas::Registry;
@@ -288,6 +288,7 @@ fn router_host(
 ) -> Box<dyn RouterHost> {
     #[cfg(unix)]
     {
+        use super::supervise::{Job, Task};
         let job = Job {
             task: Task::LabRouter {
                 solution: solution.map(str::to_string),
@@ -364,6 +365,7 @@ impl RouterHost for Supervised {
 }
 
 /// The child's side: answer router calls until the request pipe closes.
+#[cfg_attr(not(unix), allow(dead_code))]
 pub(crate) fn child_loop(
     registry: &Registry,
     solution: Option<&str>,
