@@ -112,11 +112,11 @@ fn draw(
 ) {
     let violations = cluster.events.last_of(EventKind::Violation, 6);
     let [title, nodes, bad, recent, help] = Layout::vertical([
-        Constraint::Length(2),
+        Constraint::Length(3),
         Constraint::Length(statuses.len() as u16 + 2),
         Constraint::Length(8),
         Constraint::Min(4),
-        Constraint::Length(2),
+        Constraint::Length(3),
     ])
     .areas(frame.area());
 
@@ -134,7 +134,10 @@ fn draw(
             cluster.addrs.router, cluster.implementation
         )),
         Span::styled(
-            format!("{found} read-your-writes violations"),
+            format!(
+                "{found} read-your-writes violation{}",
+                if found == 1 { "" } else { "s" }
+            ),
             if found > 0 {
                 Style::new().fg(Color::Red).add_modifier(Modifier::BOLD)
             } else {
@@ -143,12 +146,14 @@ fn draw(
         ),
     ]);
     frame.render_widget(
-        Paragraph::new(vec![header, Line::from(message.to_string())]),
+        Paragraph::new(vec![header, Line::from(message.to_string())]).wrap(Wrap { trim: true }),
         title,
     );
 
     let primary_lsn = statuses.first().map_or(0, |s| s.applied_lsn.0);
-    let bar_width = 24usize;
+    // Narrow terminals drop the addresses (the banner printed them) and shorten the bar.
+    let wide = nodes.width >= 120;
+    let bar_width = if wide { 24usize } else { 12 };
     let lanes: Vec<Line> = statuses
         .iter()
         .enumerate()
@@ -172,7 +177,7 @@ fn draw(
             let detail = match s.delay_ms {
                 None => "accepts writes".to_string(),
                 Some(delay) => format!(
-                    "lag {} LSN / {} · delay {} · {}",
+                    "lag {} / {} · delay {} · {}",
                     s.lag_lsn,
                     fmt_time(s.lag_ms),
                     fmt_time(delay),
@@ -180,17 +185,21 @@ fn draw(
                 ),
             };
             Line::from(vec![
-                Span::raw(format!(
-                    "{pick}{:<10} {:<22} ",
-                    s.node,
-                    s.address.trim_start_matches("http://")
-                )),
+                Span::raw(if wide {
+                    format!(
+                        "{pick}{:<10} {:<22} ",
+                        s.node,
+                        s.address.trim_start_matches("http://")
+                    )
+                } else {
+                    format!("{pick}{:<10} ", s.node)
+                }),
                 Span::styled("█".repeat(filled), Style::new().fg(color)),
                 Span::styled(
                     "░".repeat(bar_width - filled),
                     Style::new().fg(Color::DarkGray),
                 ),
-                Span::raw(format!(" LSN {:<6} {detail}", s.applied_lsn.0)),
+                Span::raw(format!(" LSN {:<5} {detail}", s.applied_lsn.0)),
             ])
         })
         .collect();
@@ -221,7 +230,9 @@ fn draw(
         recent,
     );
     frame.render_widget(
-        Paragraph::new(KEYS).style(Style::new().fg(Color::DarkGray)),
+        Paragraph::new(KEYS)
+            .wrap(Wrap { trim: true })
+            .style(Style::new().fg(Color::DarkGray)),
         help,
     );
 }
