@@ -492,6 +492,41 @@ fn the_demo_shows_the_checker_catching_a_naive_router() {
     assert!(!stdout.contains("✓ alice sees her post"), "{stdout}");
 }
 
+#[test]
+fn the_demo_runs_the_learners_router_and_says_what_to_do_next() {
+    // The shipped skeleton answers the post with "not implemented"; a learner's own
+    // router gets as far as the profile read. Either way the demo ends cleanly.
+    let out = Command::new(BIN)
+        .args(["lab", "--demo", "--port", "0", "--delay", "300ms"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.contains("the router port runs your router (katas/quickpost.rs)"),
+        "{stdout}"
+    );
+    if stdout.contains("\"fault\":\"not_implemented\"") {
+        assert!(
+            stdout.contains("still reaches the todo!() at katas/quickpost.rs:"),
+            "{stdout}"
+        );
+        assert!(
+            stdout.contains("Your router is still the skeleton"),
+            "{stdout}"
+        );
+        assert!(
+            stdout.contains("cargo run -- lab --demo --solution"),
+            "{stdout}"
+        );
+    } else {
+        assert!(
+            stdout.contains("alice opens her profile on her laptop"),
+            "{stdout}"
+        );
+    }
+}
+
 /// The load figures of the README: 5,000 requests through the router port from 8
 /// concurrent clients (a quarter posts, the rest profile reads, own and others'),
 /// with the instructor's router and 50 ms of replication delay; then nothing lost:
