@@ -88,7 +88,7 @@ pub(crate) fn lab(registry: Arc<Registry>, args: LabArgs) -> ExitCode {
     if args.port != 0 && u32::from(args.port) + 100 > u32::from(u16::MAX) {
         eprintln!(
             "error: --port {} leaves no room for the router port (PORT+100): choose a port \
-             below 65000, or 0 for free ports",
+             up to 65435, or 0 for free ports",
             args.port
         );
         return ExitCode::from(EXIT_USAGE);

@@ -94,4 +94,18 @@ mod tests {
         assert!(parse_duration("-1s").unwrap_err().contains("like 5s"));
         assert!(parse_duration("soon").is_err());
     }
+
+    #[test]
+    fn ports_follow_the_workshops_layout_or_are_all_free() {
+        let p = server::Ports::from_base(13_000, 2);
+        assert_eq!(
+            (p.primary, p.replicas.as_slice(), p.router),
+            (13_000, &[13_001, 13_002][..], 13_100)
+        );
+        let free = server::Ports::from_base(0, 3);
+        assert_eq!(
+            (free.primary, free.replicas.as_slice(), free.router),
+            (0, &[0, 0, 0][..], 0)
+        );
+    }
 }
