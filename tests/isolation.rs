@@ -240,40 +240,156 @@ fn the_counterexample_shows_what_the_code_printed_clipped() {
     assert!(out.stdout.lines().count() < 80, "no flood: {}", out.stdout);
 }
 
+fn replay_printing(scenario: &str, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "replay",
+        "quickpost",
+        "--scenario",
+        scenario,
+        "--seed",
+        "7",
+        "--solution",
+        "test-print-pass",
+    ];
+    args.extend_from_slice(extra);
+    common::run_env(&args, &[ENV, ("COLUMNS", "120")])
+}
+
 #[test]
 fn a_long_print_is_clipped_with_a_count_of_the_rest() {
     // test-print-pass prints one line per read: a replay of a long scenario prints
     // hundreds, of which the report shows 20.
-    let out = common::run_env(
-        &[
-            "replay",
-            "quickpost",
-            "--scenario",
-            "steady-lag",
-            "--seed",
-            "7",
-            "--solution",
-            "test-print-pass",
-        ],
-        &[ENV],
-    );
+    let out = replay_printing("steady-lag", &[]);
     assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("» route_read #1 for"), "{}", out.stdout);
+    // 20 lines: 19 of route_read, and the stderr line after the tenth.
     assert!(
-        out.stdout
-            .contains("Your code printed, during this scenario:"),
+        out.stdout.contains("» route_read #19 for"),
         "{}",
         out.stdout
     );
-    assert!(out.stdout.contains("route_read #1 for"), "{}", out.stdout);
-    // 20 lines: 19 of route_read, and the stderr line after the tenth.
-    assert!(out.stdout.contains("route_read #19 for"), "{}", out.stdout);
     assert!(
-        out.stdout.contains("debug: 10 reads so far"),
+        out.stdout.contains("» debug: 10 reads so far"),
         "{}",
         out.stdout
     );
     assert!(!out.stdout.contains("route_read #20 for"), "{}", out.stdout);
-    assert!(out.stdout.contains("… 227 more lines"), "{}", out.stdout);
+    assert!(out.stdout.contains("» … 227 more lines"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("» printed by your code"),
+        "{}",
+        out.stdout
+    );
+}
+
+/// The time column of a timeline row.
+fn time_of(row: &str) -> &str {
+    row.split("  ").next().unwrap_or("").trim()
+}
+
+#[test]
+fn replay_draws_each_print_just_before_the_read_whose_call_printed_it() {
+    let out = replay_printing("steady-lag", &[]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let rows: Vec<&str> = out.stdout.lines().collect();
+    let header = rows
+        .iter()
+        .position(|r| r.starts_with("time"))
+        .unwrap_or_else(|| panic!("no timeline:\n{}", out.stdout));
+    let mut seen = 0;
+    for (i, row) in rows.iter().enumerate().skip(header + 1) {
+        let Some(print) = row.split("» route_read #").nth(1) else {
+            continue;
+        };
+        seen += 1;
+        // The k-th print is the k-th read's: in order, at its read's time, and the
+        // next row that is not a print is that read.
+        let k: usize = print.split(' ').next().unwrap().parse().unwrap();
+        assert_eq!(k, seen, "prints out of order:\n{}", out.stdout);
+        let next = rows[i + 1..]
+            .iter()
+            .find(|r| !r.contains("» "))
+            .unwrap_or_else(|| panic!("a print after every event:\n{}", out.stdout));
+        assert!(
+            next.contains(" view "),
+            "row after print #{k} is not a read: {next}\n{}",
+            out.stdout
+        );
+        assert_eq!(time_of(row), time_of(next), "{row} / {next}");
+        assert!(!time_of(row).is_empty(), "{row}");
+    }
+    assert_eq!(seen, 19, "{}", out.stdout);
+    // Events after the clipped prints are still drawn: the prints are among them,
+    // not under them.
+    let legend = rows
+        .iter()
+        .position(|r| r.starts_with("+ written as"))
+        .unwrap();
+    let last_print = rows[..legend]
+        .iter()
+        .rposition(|r| r.contains("» "))
+        .unwrap();
+    assert!(
+        rows[last_print + 1..legend]
+            .iter()
+            .filter(|r| r.contains(" view "))
+            .count()
+            > 10,
+        "{}",
+        out.stdout
+    );
+    // Same seed, same bytes.
+    assert_eq!(out.stdout, replay_printing("steady-lag", &[]).stdout);
+}
+
+#[test]
+fn replay_lines_puts_prints_among_the_sentences_too() {
+    let out = replay_printing("steady-lag", &["--lines"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let rows: Vec<&str> = out.stdout.lines().collect();
+    let first = rows
+        .iter()
+        .position(|r| r.contains("» route_read #1 for"))
+        .unwrap_or_else(|| panic!("{}", out.stdout));
+    // A sentence about an event comes before and after it.
+    assert!(
+        first > 0 && rows[first + 1].contains("view"),
+        "{}",
+        out.stdout
+    );
+    let time = |row: &str| row.chars().take(18).collect::<String>();
+    assert!(time(rows[first]).starts_with("t=77 ms"), "{}", out.stdout);
+    assert_eq!(time(rows[first]), time(rows[first + 1]), "{}", out.stdout);
+}
+
+#[test]
+fn the_counterexample_json_says_where_each_line_was_printed() {
+    let json = fault_json("test-print-fail", &[]);
+    let output = &json["counterexample"]["output"];
+    let lines = output["lines"].as_array().expect("lines");
+    let points = output["points"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no points: {output}"));
+    assert_eq!(lines.len(), points.len(), "{output}");
+    for (line, point) in lines.iter().zip(points) {
+        let line = line.as_str().unwrap();
+        let function = point["function"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{point}"));
+        // `ack …` is printed by on_write_acked, the rest by route_read.
+        let expected = if line.starts_with("ack ") {
+            "ReadYourWritesRouter::on_write_acked"
+        } else {
+            "ReadYourWritesRouter::route_read"
+        };
+        assert_eq!(function, expected, "{line}: {point}");
+        assert!(point["at_ms"].is_u64(), "{point}");
+    }
+    let times: Vec<u64> = points
+        .iter()
+        .map(|p| p["at_ms"].as_u64().unwrap())
+        .collect();
+    assert!(times.windows(2).all(|w| w[0] <= w[1]), "{times:?}");
 }
 
 #[test]

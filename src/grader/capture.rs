@@ -11,13 +11,80 @@
 //! written with no thread draining anything, the child can read back what it printed
 //! a moment ago, and what it printed survives its death for the supervisor to read.
 //! Its size is bounded by the supervisor (`RLIMIT_FSIZE`).
+//!
+//! The file keeps byte order only; where in the scenario something was printed comes
+//! from the guard: while [`during`] runs, every learner call that printed leaves a
+//! mark — how far the file reached when the call returned, the simulated time the
+//! driver last gave the guard (`Guard::at_time`), the function — so each line gets the
+//! point of the call it was printed in, and `replay` draws it between the events.
 
-use crate::report::Printed;
+use crate::report::{PrintPoint, Printed};
+use std::cell::{Cell, RefCell};
 use std::fs::File;
 use std::io::Write;
 use std::sync::OnceLock;
 
 static OUTPUT: OnceLock<File> = OnceLock::new();
+
+/// Bytes of output [`during`] reads back (and marks calls for) at most.
+const HEAD_BYTES: usize = 64 * 1024;
+
+/// A learner call that printed, while [`during`] runs.
+struct Mark {
+    /// The output file's length when the call returned.
+    end: u64,
+    at_ms: u64,
+    function: &'static str,
+}
+
+/// The marks of one [`during`].
+struct Marking {
+    start: u64,
+    /// The file's length at the last mark (or the start).
+    last: u64,
+    marks: Vec<Mark>,
+}
+
+thread_local! {
+    /// Whether the guard should call [`mark`] after each call: a flag of its own so
+    /// that the check costs one thread-local load when nothing is marked.
+    static MARKING_ON: Cell<bool> = const { Cell::new(false) };
+    static MARKING: RefCell<Option<Marking>> = const { RefCell::new(None) };
+}
+
+/// Whether calls on this thread are being marked (see [`mark`]).
+pub fn marking() -> bool {
+    MARKING_ON.with(Cell::get)
+}
+
+/// Called by the guard after each learner call while [`marking`]: if the call
+/// printed, remembers where its output ended and the call's point in the scenario.
+/// A stat of the output file per call, only while a single scenario is replayed for
+/// its output, and only until the part of the output a report can show is covered.
+pub fn mark(at_ms: u64, function: &'static str) {
+    let Some(file) = OUTPUT.get() else {
+        return;
+    };
+    let end = len(file);
+    MARKING.with(|m| {
+        let mut m = m.borrow_mut();
+        let Some(m) = m.as_mut() else {
+            return;
+        };
+        if end > m.last {
+            m.marks.push(Mark {
+                end,
+                at_ms,
+                function,
+            });
+            m.last = end;
+            if end - m.start >= HEAD_BYTES as u64 {
+                // Lines past this are never listed: no need to place them.
+                MARKING_ON.with(|c| c.set(false));
+            }
+        }
+    });
+}
 
 /// Turns capture on: `file` is (a handle to) the file stdout and stderr write to.
 pub fn enable(file: File) {
@@ -77,17 +144,44 @@ fn read_at(_file: &File, _buf: &mut [u8], _at: u64) -> std::io::Result<usize> {
     Ok(0)
 }
 
-/// Runs `f` and returns what was printed meanwhile: its first lines and how many
-/// more there were.
+/// Runs `f` and returns what was printed meanwhile: its first lines, where in the
+/// scenario each was printed, and how many more there were. `f` runs learner code on
+/// this thread (the marks are per thread).
 pub fn during<T>(f: impl FnOnce() -> T) -> (T, Option<Printed>) {
     let Some(file) = OUTPUT.get() else {
         return (f(), None);
     };
     let start = len(file);
+    MARKING.with(|m| {
+        *m.borrow_mut() = Some(Marking {
+            start,
+            last: start,
+            marks: Vec::new(),
+        })
+    });
+    MARKING_ON.with(|c| c.set(true));
     let value = f();
+    MARKING_ON.with(|c| c.set(false));
+    let marks = MARKING
+        .with(|m| m.borrow_mut().take())
+        .map_or_else(Vec::new, |m| m.marks);
     let end = len(file);
-    let (head, lines) = read_range(file, start, end, 64 * 1024);
-    (value, Printed::head(&head, Some(lines)))
+    let (head, lines) = read_range(file, start, end, HEAD_BYTES);
+    // A line belongs to the first call that returned after it began: the call that
+    // printed it (or, for bytes a thread of the code's own wrote between calls, the
+    // next call). After the last call: no point.
+    let point_of = |offset: usize| {
+        let at = start + offset as u64;
+        let i = marks.partition_point(|m| m.end <= at);
+        marks.get(i).map(|m| PrintPoint {
+            at_ms: m.at_ms,
+            function: m.function.to_string(),
+        })
+    };
+    (
+        value,
+        Printed::head_placed(&head, Some(lines), Some(point_of)),
+    )
 }
 
 /// The last lines printed so far in `file`, and how many came before them.

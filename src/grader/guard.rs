@@ -207,6 +207,9 @@ pub struct CallState {
     scenario: AtomicUsize,
     /// What the grader is doing with it: a [`Phase`] as a number.
     phase: AtomicU32,
+    /// The simulated time (ms) of the step the scenario is at, as the kata's driver
+    /// last said ([`Guard::at_time`]): what a print is placed at in a replay.
+    at_ms: AtomicU64,
 }
 
 /// What the grader is doing with the scenario it runs.
@@ -460,6 +463,13 @@ impl Guard {
         self.state.phase.store(phase as u32, Ordering::Relaxed);
     }
 
+    /// Records the simulated time of the step the scenario is at, before the driver
+    /// calls learner code for it: capture places what those calls print at this time
+    /// (see `capture::during`). One store.
+    pub fn at_time(&self, at_ms: u64) {
+        self.state.at_ms.store(at_ms, Ordering::Relaxed);
+    }
+
     /// Records the size of the grade, for a supervisor's progress line.
     pub fn set_total(&self, scenarios: usize) {
         if let Some(region) = REGION.get() {
@@ -489,6 +499,9 @@ impl Guard {
         let result = panic::catch_unwind(AssertUnwindSafe(f));
         IN_LEARNER_CALL.with(|c| c.set(false));
         self.state.in_call.store(false, Ordering::Release);
+        if super::capture::marking() {
+            super::capture::mark(self.state.at_ms.load(Ordering::Relaxed), function.name);
+        }
         result.map_err(|_| {
             let (message, location) = LAST_PANIC
                 .with(|p| p.borrow_mut().take())

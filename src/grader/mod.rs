@@ -247,6 +247,7 @@ pub fn run_one<K: Kata>(
     guard: &Guard,
     trace: bool,
 ) -> Result<ScenarioRun, LearnerFault> {
+    guard.at_time(0);
     let mut subject = guard.call(&kata.info().constructor, make)?;
     kata.run(
         scenario,

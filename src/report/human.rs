@@ -2,8 +2,10 @@
 //! terminal allows, and always ending with what to do next.
 
 use super::filter::ReplayFilter;
+use super::timeline::{PRINT_MARK, PrintLine};
 use super::{GradeReport, Printed, ReplayReport, ScenarioResult, Source, Verdict};
 use crate::grader::LearnerFault;
+use crate::model::fmt_time;
 use colored::Colorize;
 use std::fmt::Write as _;
 
@@ -226,6 +228,33 @@ fn replay_line(replay: &Option<String>) -> String {
         Some(r) => format!("\n\n  Replay it: {}", r.cyan()),
         None => String::new(),
     }
+}
+
+/// What the code printed, as lines to draw among a replay's events: each at the
+/// simulated time of the call that printed it, and the count of lines left out after
+/// the last one listed (at that line's time).
+fn print_lines(p: &Printed) -> Vec<PrintLine> {
+    let mut lines: Vec<PrintLine> = p
+        .lines
+        .iter()
+        .enumerate()
+        .map(|(i, text)| PrintLine {
+            at: p
+                .points
+                .get(i)
+                .and_then(|point| point.as_ref())
+                .map(|point| point.at_ms),
+            text: text.clone(),
+        })
+        .collect();
+    if p.omitted_after > 0 {
+        let at = lines.last().and_then(|l| l.at);
+        lines.push(PrintLine {
+            at,
+            text: format!("… {} more lines", p.omitted_after),
+        });
+    }
+    lines
 }
 
 /// What the code printed, indented, with the lines left out counted.
@@ -486,8 +515,23 @@ pub fn replay(r: &ReplayReport, lines: bool, filter: &ReplayFilter, width: usize
         .iter()
         .map(|&i| r.trace[i].clone())
         .collect();
+    // What the code printed goes between the events, at the time of the call that
+    // printed it, when there are events to put it between.
+    let prints = r.output.as_ref().map(print_lines).unwrap_or_default();
+    let prints_drawn = !prints.is_empty() && !trace.is_empty();
     if lines {
+        let mut prints = prints.iter().peekable();
+        let printed_line = |p: &PrintLine| {
+            // Aligned with the events' sentences (see `TraceEvent::line`).
+            let time =
+                p.at.map(|t| format!("t={}", fmt_time(t)))
+                    .unwrap_or_default();
+            format!("{time:<18} {PRINT_MARK} {}", p.text)
+        };
         for e in &trace {
+            while let Some(p) = prints.next_if(|p| p.at.is_some_and(|t| t <= e.at)) {
+                let _ = writeln!(out, "{}", printed_line(p));
+            }
             let line = e.line();
             let _ = if e.violates.is_some() {
                 writeln!(out, "{}", line.red().bold())
@@ -495,18 +539,28 @@ pub fn replay(r: &ReplayReport, lines: bool, filter: &ReplayFilter, width: usize
                 writeln!(out, "{line}")
             };
         }
+        if !trace.is_empty() {
+            for p in prints {
+                let _ = writeln!(out, "{}", printed_line(p));
+            }
+        }
     } else if !trace.is_empty() {
-        for row in crate::report::timeline::render(&trace, width) {
+        for row in crate::report::timeline::render_with(&trace, width, &prints) {
             let _ = if row.violation {
                 writeln!(out, "{}", row.text.red().bold())
             } else {
                 writeln!(out, "{}", row.text)
             };
         }
+        let legend = if prints_drawn {
+            format!("{} · {PRINT_MARK} printed by your code", r.legend)
+        } else {
+            r.legend.to_string()
+        };
         let _ = writeln!(
             out,
             "{}",
-            crate::term::wrap(r.legend, width.max(60), 0).dimmed()
+            crate::term::wrap(&legend, width.max(60), 0).dimmed()
         );
     }
     if selection.shown.len() < selection.total {
@@ -527,9 +581,8 @@ pub fn replay(r: &ReplayReport, lines: bool, filter: &ReplayFilter, width: usize
             crate::term::wrap(&text, width.max(60), 0).dimmed()
         );
     }
-    // Under the timeline, not interleaved with it: the trace records simulated
-    // time, the output file only byte order.
-    if let Some(p) = &r.output {
+    // With no events to put them between, the prints come in one block.
+    if let Some(p) = r.output.as_ref().filter(|_| !prints_drawn) {
         out.push_str(&printed(p, "Your code printed, during this scenario:"));
     }
     let _ = writeln!(out);

@@ -466,6 +466,20 @@ pub struct Printed {
     pub omitted_before: usize,
     /// Lines left out after the last one listed (when the first lines are shown).
     pub omitted_after: usize,
+    /// Where in the scenario each listed line was printed, one per line (`None` when
+    /// it came after the last learner call): what lets `replay` draw the prints
+    /// between the timeline's events instead of under them. Empty when not recorded
+    /// (the end of the output before a crash); absent from JSON then.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub points: Vec<Option<PrintPoint>>,
+}
+
+/// The learner call during which a line was printed: the simulated time of the
+/// scenario's step, and the function called.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PrintPoint {
+    pub at_ms: Millis,
+    pub function: String,
 }
 
 impl Printed {
@@ -484,35 +498,50 @@ impl Printed {
         out
     }
 
-    /// Splits bytes into lines; a last line without a newline counts.
-    fn split(bytes: &[u8]) -> Vec<&[u8]> {
-        let mut lines: Vec<&[u8]> = bytes.split(|&b| b == b'\n').collect();
-        if lines.last().is_some_and(|l| l.is_empty()) {
+    /// Splits bytes into lines, each with the offset it starts at; a last line without
+    /// a newline counts; blank lines at the start do not.
+    fn split(bytes: &[u8]) -> Vec<(usize, &[u8])> {
+        let mut lines: Vec<(usize, &[u8])> = Vec::new();
+        let mut start = 0;
+        for line in bytes.split(|&b| b == b'\n') {
+            lines.push((start, line));
+            start += line.len() + 1;
+        }
+        if lines.last().is_some_and(|(_, l)| l.is_empty()) {
             lines.pop();
         }
         let blank = lines
             .iter()
-            .take_while(|l| l.trim_ascii().is_empty())
+            .take_while(|(_, l)| l.trim_ascii().is_empty())
             .count();
         lines.split_off(blank)
     }
 
     /// The first lines of `bytes`, with the count of the rest; `None` for nothing.
     pub fn head(bytes: &[u8], total_lines: Option<usize>) -> Option<Printed> {
+        Self::head_placed(bytes, total_lines, None::<fn(usize) -> Option<PrintPoint>>)
+    }
+
+    /// As [`Self::head`], and with `point_of` (given the offset in `bytes` where a line
+    /// starts), where each listed line was printed.
+    pub fn head_placed(
+        bytes: &[u8],
+        total_lines: Option<usize>,
+        point_of: Option<impl Fn(usize) -> Option<PrintPoint>>,
+    ) -> Option<Printed> {
         let lines = Self::split(bytes);
         if lines.is_empty() {
             return None;
         }
         let total = total_lines.unwrap_or(lines.len()).max(lines.len());
-        let shown: Vec<String> = lines
-            .iter()
-            .take(Self::MAX_LINES)
-            .map(|l| Self::clip_line(l))
-            .collect();
+        let shown = &lines[..lines.len().min(Self::MAX_LINES)];
         Some(Printed {
             omitted_after: total - shown.len(),
-            lines: shown,
+            lines: shown.iter().map(|(_, l)| Self::clip_line(l)).collect(),
             omitted_before: 0,
+            points: point_of.map_or_else(Vec::new, |point_of| {
+                shown.iter().map(|&(at, _)| point_of(at)).collect()
+            }),
         })
     }
 
@@ -525,11 +554,15 @@ impl Printed {
             return None;
         }
         let skip = lines.len().saturating_sub(Self::MAX_LINES);
-        let shown: Vec<String> = lines[skip..].iter().map(|l| Self::clip_line(l)).collect();
+        let shown: Vec<String> = lines[skip..]
+            .iter()
+            .map(|(_, l)| Self::clip_line(l))
+            .collect();
         Some(Printed {
             omitted_before: total_lines.max(lines.len()) - shown.len(),
             lines: shown,
             omitted_after: 0,
+            points: Vec::new(),
         })
     }
 }

@@ -13,7 +13,7 @@
 //! terminal's, or [`WIDTH`] when piped) are the widest columns cut, with `…`.
 
 use super::{Lane, TraceEvent};
-use crate::model::{NodeId, fmt_time};
+use crate::model::{Millis, NodeId, fmt_time};
 use crate::sim::AttemptOutcome;
 
 /// The width a timeline uses when there is no terminal to measure: it fits 100
@@ -25,11 +25,22 @@ const MIN_CLIENT: usize = 16;
 /// Spaces before each lane, so that neighbouring cells read apart.
 const GAP: usize = 2;
 
-/// One rendered row, and whether it shows a violation.
+/// One rendered row, and whether it shows a violation or a line the code printed.
 pub struct Row {
     pub text: String,
     pub violation: bool,
+    pub printed: bool,
 }
+
+/// A line the graded code printed, to draw among the events: at the simulated time of
+/// the step whose learner call printed it (`None`: after every event).
+pub struct PrintLine {
+    pub at: Option<Millis>,
+    pub text: String,
+}
+
+/// What marks a printed line in a timeline (and its legend).
+pub const PRINT_MARK: &str = "»";
 
 fn fit(s: &str, width: usize) -> String {
     let len = s.chars().count();
@@ -172,6 +183,14 @@ fn line(cells: &[String], widths: &[usize]) -> String {
 /// fit), header first. A violation's explanation and an event's detail are wrapped
 /// under its row, never cut.
 pub fn render(trace: &[TraceEvent], width: usize) -> Vec<Row> {
+    render_with(trace, width, &[])
+}
+
+/// As [`render`], with what the code printed drawn among the events: each line
+/// (given in the order printed, so in time order) just before the first event at or
+/// after its time — the event its call led to — marked with [`PRINT_MARK`] and cut
+/// to the width.
+pub fn render_with(trace: &[TraceEvent], width: usize, prints: &[PrintLine]) -> Vec<Row> {
     let nodes = nodes(trace);
     let mut header = vec!["time".to_string(), "client".to_string()];
     header.extend(nodes.iter().cloned());
@@ -200,15 +219,31 @@ pub fn render(trace: &[TraceEvent], width: usize) -> Vec<Row> {
             })
             .collect()
     };
+    let printed = |p: &PrintLine| {
+        let time = p.at.map(fmt_time).unwrap_or_default();
+        let room = width.saturating_sub(widths[0]).max(MIN_CLIENT);
+        let text = fit(&format!("{PRINT_MARK} {}", p.text), room);
+        Row {
+            text: format!("{}{}", fit(&time, widths[0]), text.trim_end()),
+            violation: false,
+            printed: true,
+        }
+    };
+    let mut prints = prints.iter().peekable();
     let mut rows = Vec::with_capacity(trace.len() + 1);
     rows.push(Row {
         text: line(&header, &widths),
         violation: false,
+        printed: false,
     });
     for (e, cells) in trace.iter().zip(&all) {
+        while let Some(p) = prints.next_if(|p| p.at.is_some_and(|t| t <= e.at)) {
+            rows.push(printed(p));
+        }
         rows.push(Row {
             text: line(cells, &widths),
             violation: e.violates.is_some(),
+            printed: false,
         });
         if let Some(g) = e.violates {
             // Name the guarantee under the row that broke it.
@@ -216,6 +251,7 @@ pub fn render(trace: &[TraceEvent], width: usize) -> Vec<Row> {
                 rows.push(Row {
                     text,
                     violation: true,
+                    printed: false,
                 });
             }
         }
@@ -224,10 +260,12 @@ pub fn render(trace: &[TraceEvent], width: usize) -> Vec<Row> {
                 rows.push(Row {
                     text,
                     violation: false,
+                    printed: false,
                 });
             }
         }
     }
+    rows.extend(prints.map(printed));
     rows
 }
 
@@ -264,6 +302,32 @@ mod tests {
         let narrow = render(&trace, 40);
         assert!(narrow[1].text.contains('…'), "{}", narrow[1].text);
         assert!(narrow.iter().all(|r| r.text.chars().count() <= 40));
+    }
+
+    #[test]
+    fn prints_go_before_the_first_event_at_or_after_their_time() {
+        let trace = vec![
+            event(1_000, "replica-1", "crash"),
+            event(2_000, "replica-1", "restore"),
+        ];
+        let print = |at: Option<Millis>, text: &str| PrintLine {
+            at,
+            text: text.to_string(),
+        };
+        let prints = [
+            print(Some(0), "new"),
+            print(Some(2_000), "routing"),
+            print(None, "after the last call"),
+        ];
+        let rows = render_with(&trace, 100, &prints);
+        let texts: Vec<&str> = rows.iter().map(|r| r.text.as_str()).collect();
+        let at = |s: &str| texts.iter().position(|t| t.contains(s)).unwrap();
+        assert!(at("» new") < at("crash"), "{texts:#?}");
+        assert!(at("crash") < at("» routing") && at("» routing") < at("restore"));
+        assert_eq!(at("» after the last call"), texts.len() - 1);
+        assert!(texts[at("» routing")].starts_with("2.000 s"), "{texts:#?}");
+        assert!(rows[at("» new")].printed && !rows[at("crash")].printed);
+        assert_eq!(render(&trace, 100).len(), rows.len() - 3);
     }
 
     #[test]

@@ -70,6 +70,7 @@ pub fn run(
             last_heartbeat = t - t % s.heartbeat_ms;
         }
         checks += 1;
+        guard.at_time(t);
         let view = FailoverView {
             now: t,
             term: Term(1),

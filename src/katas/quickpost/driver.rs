@@ -44,6 +44,7 @@ pub fn run(
             faults_seen = reads::trace_faults(&cluster, faults_seen, &mut out.trace);
         }
         let now = cluster.now();
+        guard.at_time(now);
         let n = history.next_op();
         match op.view_of {
             None => {

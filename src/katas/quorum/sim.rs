@@ -106,6 +106,7 @@ pub fn run(
     let mut events = 0u64;
     for (_, op) in &ops {
         let t = op.at_ms;
+        guard.at_time(t);
         let key = sim.keys.iter().position(|k| *k == op.key).unwrap_or(0);
         events += 1;
         // Hinted handoff: deliver hints whose home node has been back long enough.
