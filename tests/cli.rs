@@ -242,7 +242,7 @@ fn absurd_times_and_rates_are_input_errors_not_overflows() {
                 "{quickpost}cluster: {{ replicas: 1, lag_ms: [10] }}\n\
                  traffic: {{ users: 1, duration_ms: 1000, browse_per_s: 1, posts_per_s: 4000000000 }}\n"
             ),
-            "keep it under a million",
+            "the limit is 1000000 (docs/scenarios.md)",
         ),
         (
             "quickpost",
@@ -250,7 +250,7 @@ fn absurd_times_and_rates_are_input_errors_not_overflows() {
                 "{quickpost}cluster: {{ replicas: 1, lag_ms: [10] }}\n\
                  traffic: {{ users: 4000000000, duration_ms: 1000, browse_per_s: 1, posts_per_s: 0 }}\n"
             ),
-            "traffic.users is 4000000000; keep it at most 10000",
+            "traffic.users is 4000000000; the limit is 10000 background users",
         ),
         (
             "quorum",

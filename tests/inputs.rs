@@ -215,3 +215,103 @@ fn a_hundred_thousand_devices_are_checked_in_linear_time() {
     assert!(stderr.contains("`d7` is listed twice"), "{stderr}");
     assert!(started.elapsed() < std::time::Duration::from_secs(20));
 }
+
+/// A generating section past its limit: refused from its fields alone — exit 2, at
+/// the section's line and column, naming the limit — in the time a parse takes, not
+/// the hours (or the memory) expanding it would.
+fn refused_before_expansion(kata: &str, name: &str, yaml: &str, at: &str, limit: &str) {
+    let started = std::time::Instant::now();
+    let (code, stderr) = grade_file(kata, name, yaml);
+    assert_eq!(code, 2, "{kata}: {stderr}");
+    assert!(
+        stderr.contains(&format!("{name}.yaml:{at}: ")),
+        "{kata}: not at {at}: {stderr}"
+    );
+    assert!(stderr.contains(limit), "{kata}: {stderr}");
+    assert!(stderr.contains("docs/scenarios.md"), "{kata}: {stderr}");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(30),
+        "{kata}: {:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn quickpost_traffic_past_a_million_operations_is_refused_before_expansion() {
+    // The example in docs/scenarios.md: 10,000 users browsing 4 million profiles a
+    // second for a day.
+    let yaml = "schema: 1\nkata: quickpost\nname: busy\ncluster:\n  replicas: 2\n  \
+                lag_ms: [1500, 2500]\nusers: [alice]\nops:\n  - { at_ms: 1000, user: alice, \
+                device: phone, op: post }\ntraffic:\n  users: 10000\n  duration_ms: 86400000\n  \
+                browse_per_s: 4000000\n  posts_per_s: 0\n";
+    refused_before_expansion(
+        "quickpost",
+        "busy",
+        yaml,
+        "11:3",
+        "would generate 345600000000 operations",
+    );
+    // Posts count twice (each is followed by a check of one's own profile): 600,000
+    // posts are 1.2 million operations.
+    let posts = SCENARIO.replace(
+        "ops:",
+        "traffic: { users: 5, duration_ms: 600000, browse_per_s: 0, posts_per_s: 1000 }\nops:",
+    );
+    refused_before_expansion("quickpost", "posts", &posts, "8:10", "the limit is 1000000");
+    // At the limit, it runs.
+    let (code, stderr) = grade_file(
+        "quickpost",
+        "at-limit",
+        &SCENARIO.replace(
+            "ops:",
+            "traffic: { users: 5, duration_ms: 1000, browse_per_s: 0, posts_per_s: 1 }\nops:",
+        ),
+    );
+    assert_eq!(code, 0, "{stderr}");
+}
+
+#[test]
+fn taskflow_traffic_past_a_million_operations_is_refused_before_expansion() {
+    let yaml = std::fs::read_to_string("scenarios/taskflow/hot-users.yaml")
+        .unwrap()
+        .replace("name: hot-users", "name: flood")
+        .replace("refresh_per_s: 15", "refresh_per_s: 4000000000")
+        .replace("duration_ms: 40000", "duration_ms: 86400000");
+    let line = yaml
+        .lines()
+        .position(|l| l.starts_with("traffic:"))
+        .unwrap()
+        + 1;
+    refused_before_expansion(
+        "taskflow",
+        "flood",
+        &yaml,
+        &format!("{line}:10"),
+        "the limit is 1000000",
+    );
+}
+
+#[test]
+fn a_quorum_sweep_with_too_many_values_is_refused_before_it_runs() {
+    // 100,000 values of k: 4 billion calls up to N = 50.
+    let ks: Vec<String> = (1..=100_000).map(|k| k.to_string()).collect();
+    let yaml = format!(
+        "schema: 1\nkata: quorum\nname: many-k\nsweep:\n  function: k_staleness\n  \
+         max_n: 50\n  exhaustive_up_to: 50\n  k: [{}]\n",
+        ks.join(", ")
+    );
+    refused_before_expansion(
+        "quorum",
+        "many-k",
+        &yaml,
+        "5:3",
+        "sweep.k lists 100000 values; the limit is 64",
+    );
+    let ps: Vec<String> = (1..=65).map(|i| format!("0.{i:03}")).collect();
+    let yaml = format!(
+        "schema: 1\nkata: quorum\nname: many-p\nsweep:\n  function: availability\n  \
+         p: [{}]\n",
+        ps.join(", ")
+    );
+    refused_before_expansion("quorum", "many-p", &yaml, "5:3", "sweep.p lists 65 values");
+}

@@ -142,19 +142,30 @@ pub fn per_duration(per_s: u64, duration_ms: Millis) -> u64 {
 /// Most background users a scenario may ask for: each gets a name in every run.
 pub const MAX_TRAFFIC_USERS: u32 = 10_000;
 
-/// Checks the size of generated background traffic.
+/// Most operations background traffic may expand into (its rates × its duration):
+/// each is generated, simulated and checked on every run, and a failing scenario is
+/// shrunk from all of them.
+pub const MAX_TRAFFIC_OPERATIONS: u64 = 1_000_000;
+
+/// Checks the size of generated background traffic, from its fields alone: it runs
+/// before anything is generated (while the file is parsed), so that a section asking
+/// for billions of operations costs nothing.
 pub fn traffic_size(users: u32, ops: u64, duration_ms: Millis) -> Result<(), String> {
     if duration_ms > MAX_TIME_MS {
-        return Err("traffic.duration_ms is past the 24 h limit".into());
+        return Err(format!(
+            "traffic.duration_ms is {duration_ms}, past the 24 h limit ({MAX_TIME_MS} ms)"
+        ));
     }
     if users > MAX_TRAFFIC_USERS {
         return Err(format!(
-            "traffic.users is {users}; keep it at most {MAX_TRAFFIC_USERS}"
+            "traffic.users is {users}; the limit is {MAX_TRAFFIC_USERS} background users"
         ));
     }
-    if ops > 1_000_000 {
+    if ops > MAX_TRAFFIC_OPERATIONS {
         return Err(format!(
-            "traffic would generate {ops} operations; keep it under a million"
+            "the background traffic would generate {ops} operations (its rates per second × \
+             duration_ms); the limit is {MAX_TRAFFIC_OPERATIONS} (docs/scenarios.md): lower \
+             the rates or the duration"
         ));
     }
     Ok(())

@@ -33,6 +33,32 @@ pub use cluster::{
 pub(crate) use shrink::cluster_scenario;
 pub use shrink::{ClusterScenario, proposals, size};
 
+/// Deserializes a mapping as `F` (the fields as written), then turns it into `T` with
+/// `T::try_from`, failing *inside* the mapping: serde_yaml then reports the error at
+/// the mapping's line and column, not at the top of the file (as `#[serde(try_from)]`
+/// would, its conversion running after the mapping is done). For sections whose size
+/// must be checked before anything is generated from them (`traffic`, `sweep`).
+pub fn checked_map<'de, D, F, T>(d: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    F: Deserialize<'de>,
+    T: TryFrom<F, Error = String>,
+{
+    use serde::de::{Error, MapAccess, Visitor, value::MapAccessDeserializer};
+    struct Checked<F, T>(PhantomData<(F, T)>);
+    impl<'de, F: Deserialize<'de>, T: TryFrom<F, Error = String>> Visitor<'de> for Checked<F, T> {
+        type Value = T;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a mapping of fields")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+            let fields = F::deserialize(MapAccessDeserializer::new(map))?;
+            T::try_from(fields).map_err(A::Error::custom)
+        }
+    }
+    d.deserialize_map(Checked(PhantomData))
+}
+
 /// The schema versions this build understands.
 pub const SCHEMA_VERSION: u32 = 1;
 

@@ -62,8 +62,11 @@ pub enum OpKind {
 
 /// Background users that post now and then, check their own profile shortly after
 /// posting, and otherwise browse other people's profiles.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+///
+/// Read through [`TrafficFields`], so that a section that would expand into more
+/// operations than the documented limit is refused while the file is parsed — with
+/// the line and column of the section, before anything is generated.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Traffic {
     pub users: u32,
     pub duration_ms: Millis,
@@ -72,8 +75,41 @@ pub struct Traffic {
     /// Posts per second, over all background users.
     pub posts_per_s: u32,
     /// Each post is followed by a view of one's own profile within this delay.
-    #[serde(default = "default_check")]
     pub check_within_ms: Millis,
+}
+
+impl<'de> Deserialize<'de> for Traffic {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::scenario::checked_map::<D, TrafficFields, Traffic>(d)
+    }
+}
+
+/// A `traffic` section as written in a file, before its size is checked.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TrafficFields {
+    users: u32,
+    duration_ms: Millis,
+    browse_per_s: u32,
+    posts_per_s: u32,
+    #[serde(default = "default_check")]
+    check_within_ms: Millis,
+}
+
+impl TryFrom<TrafficFields> for Traffic {
+    type Error = String;
+
+    fn try_from(f: TrafficFields) -> Result<Traffic, String> {
+        let t = Traffic {
+            users: f.users,
+            duration_ms: f.duration_ms,
+            browse_per_s: f.browse_per_s,
+            posts_per_s: f.posts_per_s,
+            check_within_ms: f.check_within_ms,
+        };
+        crate::scenario::traffic_size(t.users, t.operations(), t.duration_ms)?;
+        Ok(t)
+    }
 }
 
 impl Traffic {

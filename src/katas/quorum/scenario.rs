@@ -42,29 +42,78 @@ pub enum Function {
     Resolve,
 }
 
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+/// Read through [`SweepFields`], so that lists long enough to multiply a sweep into
+/// billions of calls are refused while the file is parsed, with the line and column of
+/// the section, before anything runs.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Sweep {
     pub function: Function,
     /// The largest N. For `resolve`, the most responders (at most 5).
-    #[serde(default = "default_max_n")]
     pub max_n: u32,
     /// Every N up to this one is swept with every W, R and k; the N above it, up to
     /// `max_n`, are the boundaries of [`math::boundary_ns`](super::math::boundary_ns)
     /// with W, R and k at their boundaries (1, 2, N/2, N/2 + 1, N − 1, N, and R + W =
     /// N − 1, N, N + 1).
-    #[serde(default = "default_exhaustive_up_to")]
     pub exhaustive_up_to: u32,
     /// Per-node availabilities for `availability`.
-    #[serde(default = "default_ps")]
     pub p: Vec<f64>,
     /// Versions for `k_staleness`, besides the boundaries every N gets (1, N/2,
     /// N/2 + 1, N, N + 1, 1000 and `u32::MAX`: k counts versions, not nodes).
-    #[serde(default = "default_ks")]
     pub k: Vec<u32>,
     /// For `resolve`: versions v1 to v`versions` (and nothing) in the responses.
-    #[serde(default = "default_versions")]
     pub versions: u32,
+}
+
+/// Most values a sweep's `p` or `k` list may hold. Each value multiplies the sweep:
+/// `k_staleness` up to N = 50 with every W and R is 42,925 calls per k, so 64 values
+/// are about 3 million calls (half a second); a 4 MiB file could list 500,000.
+pub const MAX_SWEEP_VALUES: usize = 64;
+
+/// A `sweep` section as written in a file, before its size is checked.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SweepFields {
+    function: Function,
+    #[serde(default = "default_max_n")]
+    max_n: u32,
+    #[serde(default = "default_exhaustive_up_to")]
+    exhaustive_up_to: u32,
+    #[serde(default = "default_ps")]
+    p: Vec<f64>,
+    #[serde(default = "default_ks")]
+    k: Vec<u32>,
+    #[serde(default = "default_versions")]
+    versions: u32,
+}
+
+impl TryFrom<SweepFields> for Sweep {
+    type Error = String;
+
+    fn try_from(f: SweepFields) -> Result<Sweep, String> {
+        for (what, len) in [("p", f.p.len()), ("k", f.k.len())] {
+            if len > MAX_SWEEP_VALUES {
+                return Err(format!(
+                    "sweep.{what} lists {len} values; the limit is {MAX_SWEEP_VALUES} \
+                     (docs/scenarios.md): each one multiplies the sweep, so pick the values \
+                     that matter, or split them over several scenarios"
+                ));
+            }
+        }
+        Ok(Sweep {
+            function: f.function,
+            max_n: f.max_n,
+            exhaustive_up_to: f.exhaustive_up_to,
+            p: f.p,
+            k: f.k,
+            versions: f.versions,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for Sweep {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::scenario::checked_map::<D, SweepFields, Sweep>(d)
+    }
 }
 
 fn default_max_n() -> u32 {

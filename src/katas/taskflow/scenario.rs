@@ -63,8 +63,11 @@ pub enum OpKind {
 }
 
 /// Background users refreshing boards and moving tasks.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+///
+/// Read through [`TrafficFields`], so that a section that would expand into more
+/// operations than the documented limit is refused while the file is parsed — with
+/// the line and column of the section, before anything is generated.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Traffic {
     pub users: u32,
     pub duration_ms: Millis,
@@ -74,8 +77,41 @@ pub struct Traffic {
     pub updates_per_s: u32,
     /// Share of the refreshes made by the hottest user (`user-1`); the rest are spread
     /// evenly.
-    #[serde(default)]
     pub hot_share: f64,
+}
+
+impl<'de> Deserialize<'de> for Traffic {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::scenario::checked_map::<D, TrafficFields, Traffic>(d)
+    }
+}
+
+/// A `traffic` section as written in a file, before its size is checked.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TrafficFields {
+    users: u32,
+    duration_ms: Millis,
+    refresh_per_s: u32,
+    updates_per_s: u32,
+    #[serde(default)]
+    hot_share: f64,
+}
+
+impl TryFrom<TrafficFields> for Traffic {
+    type Error = String;
+
+    fn try_from(f: TrafficFields) -> Result<Traffic, String> {
+        let t = Traffic {
+            users: f.users,
+            duration_ms: f.duration_ms,
+            refresh_per_s: f.refresh_per_s,
+            updates_per_s: f.updates_per_s,
+            hot_share: f.hot_share,
+        };
+        crate::scenario::traffic_size(t.users, t.operations(), t.duration_ms)?;
+        Ok(t)
+    }
 }
 
 impl Traffic {
