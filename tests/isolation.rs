@@ -87,6 +87,63 @@ fn an_abort_is_a_crash_with_its_signal() {
 }
 
 #[test]
+fn a_panic_while_unwinding_is_a_crash_not_a_silent_abort() {
+    let json = fault_json("test-panic-in-drop", &[]);
+    let fault = &json["learner_fault"];
+    assert_eq!(fault["kind"], "crashed", "{fault}");
+    assert!(
+        fault["signal"].as_str().unwrap().starts_with("SIGABRT"),
+        "{fault}"
+    );
+    assert_eq!(fault["function"], "ReadYourWritesRouter::route_read");
+    assert_eq!(fault["scenario"], "replica-added", "{fault}");
+    // What the code printed last is the panic in Drop.
+    let printed = json["learner_output"]["lines"].to_string();
+    assert!(
+        printed.contains("flush failed while unwinding"),
+        "{printed}"
+    );
+}
+
+#[test]
+fn a_thread_that_panics_after_the_call_returned_is_reported() {
+    let json = fault_json("test-late-thread-panic", &[]);
+    let fault = &json["learner_fault"];
+    assert_eq!(fault["kind"], "thread_panicked", "{fault}");
+    assert_eq!(fault["thread"], "lag-poller");
+    assert_eq!(fault["message"], "poller lost its connection");
+}
+
+#[test]
+fn routing_by_the_clock_is_nondeterministic_on_every_run() {
+    // Correct apart from reading the clock: it would pass on its own.
+    for seed in ["1", "2", "3"] {
+        let out = common::run_env(
+            &[
+                "grade",
+                "quickpost",
+                "--solution",
+                "test-clock",
+                "--seed",
+                seed,
+                "--random",
+                "40",
+                "--format",
+                "json",
+            ],
+            &[ENV],
+        );
+        assert_eq!(out.code, 1, "seed {seed}: {}", out.stdout);
+        let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+        assert_eq!(
+            json["learner_fault"]["kind"], "nondeterministic",
+            "seed {seed}: {}",
+            json["learner_fault"]
+        );
+    }
+}
+
+#[test]
 fn process_exit_zero_is_never_a_pass() {
     let out = grade("test-exit-0", &[]);
     assert_eq!(out.code, 1, "exit(0) in learner code must not pass");

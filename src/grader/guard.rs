@@ -110,6 +110,9 @@ thread_local! {
     /// thread happened on a thread the learner's code spawned.
     static GRADER_THREAD: Cell<bool> = const { Cell::new(false) };
     static LAST_PANIC: RefCell<Option<(String, String)>> = const { RefCell::new(None) };
+    /// Whether the current call's first panic was printed, because another followed it
+    /// while unwinding.
+    static UNWINDING_PANIC_SHOWN: Cell<bool> = const { Cell::new(false) };
 }
 
 static HOOK: Once = Once::new();
@@ -163,7 +166,23 @@ fn install_hook() {
             };
             if IN_LEARNER_CALL.with(Cell::get) {
                 let message = payload_message(info.payload());
-                LAST_PANIC.with(|p| *p.borrow_mut() = Some((message, location())));
+                LAST_PANIC.with(|p| {
+                    let mut last = p.borrow_mut();
+                    if let Some((first, at)) = last.as_ref() {
+                        // A panic before the call's first one was reported: one during
+                        // its unwinding (a `Drop` that panics), and Rust is about to
+                        // abort the process. Say what happened where the supervisor reads
+                        // what was printed last, or the crash report has no message.
+                        if !UNWINDING_PANIC_SHOWN.with(|s| s.replace(true)) {
+                            eprintln!("panicked at {at}: {first}");
+                        }
+                        eprintln!(
+                            "then, while unwinding, panicked at {}: {message}",
+                            location()
+                        );
+                    }
+                    *last = Some((message, location()));
+                });
             } else {
                 if !GRADER_THREAD.with(Cell::get) {
                     let mut stray = STRAY_PANIC.lock().unwrap_or_else(|e| e.into_inner());
@@ -503,6 +522,7 @@ impl Guard {
             super::capture::mark(self.state.at_ms.load(Ordering::Relaxed), function.name);
         }
         result.map_err(|_| {
+            UNWINDING_PANIC_SHOWN.with(|s| s.set(false));
             let (message, location) = LAST_PANIC
                 .with(|p| p.borrow_mut().take())
                 .unwrap_or_else(|| ("(no message)".into(), "unknown location".into()));

@@ -32,6 +32,19 @@ enum How {
     Sleep,
     PrintALot,
     ThreadPanic,
+    /// A panic while a value whose `Drop` panics is being unwound: Rust aborts.
+    PanicInDrop,
+    /// A thread that panics a little later, after the call returned, never joined.
+    LateThreadPanic,
+}
+
+/// Panics when dropped, as cleanup code that assumes too much does.
+struct Flusher;
+
+impl Drop for Flusher {
+    fn drop(&mut self) {
+        panic!("flush failed while unwinding");
+    }
 }
 
 struct Misbehaving {
@@ -84,6 +97,23 @@ impl ReadYourWritesRouter for Misbehaving {
                     .expect("spawns");
                 // Wait for it, as code that "handles" the error by ignoring it would.
                 let _ = worker.join();
+            }
+            How::PanicInDrop => {
+                let _flusher = Flusher;
+                panic!("route_read gave up");
+            }
+            How::LateThreadPanic => {
+                // Once per process, as a background poller would be started.
+                static POLLER: std::sync::Once = std::sync::Once::new();
+                POLLER.call_once(|| {
+                    std::thread::Builder::new()
+                        .name("lag-poller".into())
+                        .spawn(|| {
+                            std::thread::sleep(std::time::Duration::from_millis(100));
+                            panic!("poller lost its connection");
+                        })
+                        .expect("spawns");
+                });
             }
         }
         self.inner.route_read(read, cluster)
@@ -149,6 +179,37 @@ impl ReadYourWritesRouter for HashSetOrder {
     }
 }
 
+/// The instructor's router, except that reads nobody's guarantee constrains go to
+/// the replica the clock picks: correct, and different from run to run.
+struct ClockOrder {
+    inner: Instructor,
+}
+
+impl ReadYourWritesRouter for ClockOrder {
+    fn on_write_acked(&mut self, ack: &WriteAck, cluster: &ClusterView<'_>) {
+        self.inner.on_write_acked(ack, cluster);
+    }
+
+    fn route_read(&mut self, read: &ProfileRead, cluster: &ClusterView<'_>) -> ReadPlan {
+        if read.is_own_profile() {
+            return self.inner.route_read(read, cluster);
+        }
+        let up: Vec<ReplicaId> = cluster
+            .replicas()
+            .iter()
+            .filter(|r| r.is_up())
+            .map(|r| r.id)
+            .collect();
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos() as usize);
+        match up.get(nanos / 1000 % up.len().max(1)) {
+            Some(id) => ReadPlan::new().replica(*id).primary(),
+            None => ReadPlan::new().primary(),
+        }
+    }
+}
+
 /// `always-replica`, printing on every read: fails, and prints a lot while failing.
 struct PrintingNaive {
     inner: AlwaysReplica,
@@ -200,6 +261,13 @@ pub fn solutions() -> Vec<Solution<dyn ReadYourWritesRouter>> {
         solution!("test-sleep", || misbehaving(How::Sleep)),
         solution!("test-print-pass", || misbehaving(How::PrintALot)),
         solution!("test-thread-panic", || misbehaving(How::ThreadPanic)),
+        solution!("test-panic-in-drop", || misbehaving(How::PanicInDrop)),
+        solution!("test-late-thread-panic", || misbehaving(
+            How::LateThreadPanic
+        )),
+        solution!("test-clock", || Box::new(ClockOrder {
+            inner: Instructor::new()
+        })),
         solution!("test-static-state", || Box::new(StaticState)),
         solution!("test-hashset", || Box::new(HashSetOrder {
             inner: Instructor::new()
