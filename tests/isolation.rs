@@ -507,3 +507,63 @@ fn the_child_subcommand_alone_is_a_usage_error() {
         out.stderr
     );
 }
+
+/// Runs a command with a misbehaving implementation standing in for the learner's
+/// file (`REPLICATION_KATAS_MISBEHAVING_LEARNER`, see `src/main.rs`).
+fn as_learner(stand_in: &str, args: &[&str]) -> Output {
+    common::run_env(
+        args,
+        &[ENV, ("REPLICATION_KATAS_MISBEHAVING_LEARNER", stand_in)],
+    )
+}
+
+#[test]
+fn kata_list_survives_learner_code_that_exits_or_overflows_its_stack() {
+    for (stand_in, status) in [
+        ("test-exit-0", "exits the process"),
+        ("test-stack-overflow", "overflows its stack"),
+        ("test-abort", "crashes"),
+    ] {
+        let out = as_learner(stand_in, &["kata", "list", "--seed", "7"]);
+        assert_eq!(out.code, 0, "{stand_in}: {}{}", out.stdout, out.stderr);
+        let quickpost = out
+            .stdout
+            .lines()
+            .find(|l| l.trim_start().starts_with("quickpost"))
+            .unwrap_or_else(|| panic!("{stand_in}: no quickpost row:\n{}", out.stdout));
+        assert!(quickpost.contains(status), "{stand_in}: {quickpost}");
+        // The whole list, not a header and silence.
+        for kata in ["taskflow", "quorum", "failover"] {
+            assert!(out.stdout.contains(kata), "{stand_in}: {}", out.stdout);
+        }
+        assert!(out.stdout.contains("Next:"), "{}", out.stdout);
+    }
+}
+
+#[test]
+fn compare_survives_learner_code_that_overflows_its_stack() {
+    let out = as_learner(
+        "test-stack-overflow",
+        &["compare", "quickpost", "--seed", "7", "--random", "40"],
+    );
+    assert!(
+        out.code == 0 || out.code == 1,
+        "{}{}",
+        out.stdout,
+        out.stderr
+    );
+    let you = out
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("you "))
+        .unwrap_or_else(|| panic!("no row for the learner:\n{}", out.stdout));
+    assert!(you.contains("stack overflow"), "{you}");
+    // Every other row is still graded.
+    let instructor = out
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("instructor "))
+        .unwrap_or_else(|| panic!("{}", out.stdout));
+    assert!(instructor.contains("pass"), "{instructor}");
+    assert!(out.stdout.contains("trust-reported-lsn"), "{}", out.stdout);
+}
