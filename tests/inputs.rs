@@ -315,3 +315,46 @@ fn a_quorum_sweep_with_too_many_values_is_refused_before_it_runs() {
     );
     refused_before_expansion("quorum", "many-p", &yaml, "5:3", "sweep.p lists 65 values");
 }
+
+#[test]
+fn hints_run_at_once_never_share_a_temporary_file() {
+    let state = temp_dir("hints-at-once");
+    let children: Vec<_> = (0..8)
+        .map(|_| {
+            std::process::Command::new(env!("CARGO_BIN_EXE_replication-katas"))
+                .args(["hint", "quickpost"])
+                .env("REPLICATION_KATAS_STATE_DIR", &state)
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("the binary starts")
+        })
+        .collect();
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("Hint "),
+            "a hint is shown"
+        );
+    }
+    // Whichever write won, the file is whole, and no temporary file is left behind.
+    let text = std::fs::read_to_string(state.join("progress.json")).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"));
+    assert!(
+        json["hints_seen"]["quickpost"].as_u64().unwrap() >= 1,
+        "{json}"
+    );
+    let left: Vec<_> = std::fs::read_dir(&state)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n != "progress.json")
+        .collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+}
