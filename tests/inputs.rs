@@ -358,3 +358,57 @@ fn hints_run_at_once_never_share_a_temporary_file() {
         .collect();
     assert!(left.is_empty(), "left behind: {left:?}");
 }
+
+/// The most memory any process this test binary has waited for (and its waited-for
+/// descendants: the grader's child) has used, in bytes.
+#[cfg(target_os = "linux")]
+fn children_max_rss() -> u64 {
+    // SAFETY: getrusage fills the struct it is given.
+    let usage = unsafe {
+        let mut usage: libc::rusage = std::mem::zeroed();
+        libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage);
+        usage
+    };
+    usage.ru_maxrss as u64 * 1024
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_400_000_operation_failure_is_explained_in_bounded_time_and_memory() {
+    // Issue 17: shrinking such a TaskFlow file took 562 s and 808 MiB. It replaces the
+    // first curated scenario, so it is the one explained.
+    let yaml = std::fs::read_to_string("scenarios/taskflow/hot-users.yaml")
+        .unwrap()
+        .replace("name: hot-users", "name: divergent-lags")
+        .replace("refresh_per_s: 15", "refresh_per_s: 2000")
+        .replace("duration_ms: 40000", "duration_ms: 200000");
+    let dir = temp_dir("huge-shrink");
+    std::fs::write(dir.join("huge.yaml"), yaml).unwrap();
+    let started = std::time::Instant::now();
+    let out = run(&[
+        "grade",
+        "taskflow",
+        "--solution",
+        "random-replica",
+        "--scenarios",
+        dir.to_str().unwrap(),
+        "--random",
+        "0",
+        "--format",
+        "json",
+    ]);
+    let elapsed = started.elapsed();
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert!(json["learner_fault"].is_null(), "{}", json["learner_fault"]);
+    let c = &json["counterexample"];
+    assert_eq!(c["scenario"], "divergent-lags");
+    assert_eq!(c["shrunk_from"], 400_200, "{c}");
+    assert!(c["shrunk_to"].as_u64().unwrap() < 20, "{c}");
+    // Shrinking stops at 10 s; the rest is the grade and the explanation.
+    assert!(elapsed < std::time::Duration::from_secs(60), "{elapsed:?}");
+    // Two traces of it held at once took 760 MB, within reach of the child's 1 GiB
+    // limit: an out-of-memory verdict the learner's code did not earn.
+    let rss = children_max_rss();
+    assert!(rss < 450 << 20, "{} MiB", rss >> 20);
+}
