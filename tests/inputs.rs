@@ -394,6 +394,8 @@ fn a_400_000_operation_failure_is_explained_in_bounded_time_and_memory() {
         dir.to_str().unwrap(),
         "--random",
         "0",
+        "--seed",
+        "7",
         "--format",
         "json",
     ]);
