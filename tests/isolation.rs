@@ -567,3 +567,52 @@ fn compare_survives_learner_code_that_overflows_its_stack() {
     assert!(instructor.contains("pass"), "{instructor}");
     assert!(out.stdout.contains("trust-reported-lsn"), "{}", out.stdout);
 }
+
+#[test]
+fn a_filtered_replay_shows_what_the_code_printed_at_the_events_it_shows() {
+    // cross-device with test-print-fail: 200 background reads print first; the replay
+    // shows only the failing reads and what explains them, and the prints of the calls
+    // that decided those, not the first 20 of the scenario.
+    let out = common::run_env(
+        &[
+            "replay",
+            "quickpost",
+            "--scenario",
+            "cross-device",
+            "--seed",
+            "7",
+            "--solution",
+            "test-print-fail",
+        ],
+        &[ENV, ("COLUMNS", "120")],
+    );
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(out.stdout.contains("Showing "), "filtered: {}", out.stdout);
+    let rows: Vec<&str> = out.stdout.lines().collect();
+    let violations: Vec<usize> = (0..rows.len())
+        .filter(|&i| rows[i].contains("✗ ") && rows[i].contains(" view own"))
+        .collect();
+    assert!(violations.len() >= 2, "{}", out.stdout);
+    for &i in &violations {
+        // Just above each failing read: its own route_read's lines, at its time.
+        let above: Vec<&str> = rows[..i]
+            .iter()
+            .rev()
+            .take_while(|r| r.contains("» "))
+            .copied()
+            .collect();
+        assert!(
+            above.iter().any(|r| r.contains("» read #"))
+                && above.iter().any(|r| r.contains("» stderr: read #")),
+            "{}\n{}",
+            rows[i],
+            out.stdout
+        );
+        for r in above.iter().filter(|r| !r.contains("more lines")) {
+            assert_eq!(time_of(r), time_of(rows[i]), "{}", out.stdout);
+        }
+    }
+    // The background reads' prints, at events not shown, are left out and counted.
+    assert!(!out.stdout.contains("» read #1 by"), "{}", out.stdout);
+    assert!(out.stdout.contains(" more lines"), "{}", out.stdout);
+}

@@ -40,6 +40,8 @@ struct Mark {
 /// The marks of one [`during`].
 struct Marking {
     start: u64,
+    /// Bytes from `start` that will be read back: past them, nothing needs a mark.
+    head_bytes: u64,
     /// The file's length at the last mark (or the start).
     last: u64,
     marks: Vec<Mark>,
@@ -78,7 +80,7 @@ pub fn mark(at_ms: u64, function: &'static str) {
                 function,
             });
             m.last = end;
-            if end - m.start >= HEAD_BYTES as u64 {
+            if end - m.start >= m.head_bytes {
                 // Lines past this are never listed: no need to place them.
                 MARKING_ON.with(|c| c.set(false));
             }
@@ -148,6 +150,23 @@ fn read_at(_file: &File, _buf: &mut [u8], _at: u64) -> std::io::Result<usize> {
 /// scenario each was printed, and how many more there were. `f` runs learner code on
 /// this thread (the marks are per thread).
 pub fn during<T>(f: impl FnOnce() -> T) -> (T, Option<Printed>) {
+    during_with(f, HEAD_BYTES, Printed::MAX_LINES)
+}
+
+/// Lines [`during_long`] keeps.
+pub const LONG_LINES: usize = 2_000;
+
+/// As [`during`], keeping up to [`LONG_LINES`] lines (of the first MiB), for a replay
+/// to choose the ones printed where its timeline looks (`Printed::choose`).
+pub fn during_long<T>(f: impl FnOnce() -> T) -> (T, Option<Printed>) {
+    during_with(f, 1 << 20, LONG_LINES)
+}
+
+fn during_with<T>(
+    f: impl FnOnce() -> T,
+    head_bytes: usize,
+    max_lines: usize,
+) -> (T, Option<Printed>) {
     let Some(file) = OUTPUT.get() else {
         return (f(), None);
     };
@@ -155,6 +174,7 @@ pub fn during<T>(f: impl FnOnce() -> T) -> (T, Option<Printed>) {
     MARKING.with(|m| {
         *m.borrow_mut() = Some(Marking {
             start,
+            head_bytes: head_bytes as u64,
             last: start,
             marks: Vec::new(),
         })
@@ -166,7 +186,7 @@ pub fn during<T>(f: impl FnOnce() -> T) -> (T, Option<Printed>) {
         .with(|m| m.borrow_mut().take())
         .map_or_else(Vec::new, |m| m.marks);
     let end = len(file);
-    let (head, lines) = read_range(file, start, end, HEAD_BYTES);
+    let (head, lines) = read_range(file, start, end, head_bytes);
     // A line belongs to the first call that returned after it began: the call that
     // printed it (or, for bytes a thread of the code's own wrote between calls, the
     // next call). After the last call: no point.
@@ -178,10 +198,8 @@ pub fn during<T>(f: impl FnOnce() -> T) -> (T, Option<Printed>) {
             function: m.function.to_string(),
         })
     };
-    (
-        value,
-        Printed::head_placed(&head, Some(lines), Some(point_of)),
-    )
+    let printed = Printed::head_placed(&head, Some(lines), max_lines, Some(point_of));
+    (value, printed)
 }
 
 /// The last lines printed so far in `file`, and how many came before them.

@@ -1068,7 +1068,7 @@ pub fn replay<K: Kata>(
     let (source, scenario) = find_scenario(kata, request, name)?;
     guard.at_scenario(0, Phase::Grading);
     let (outcome, output) =
-        capture::during(|| run_one(kata, make, &scenario, request.seed, guard, true));
+        capture::during_long(|| run_one(kata, make, &scenario, request.seed, guard, true));
     let (result, trace, learner_fault) = match outcome {
         Ok(run) => (
             result_of(name.to_string(), source, &run),

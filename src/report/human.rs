@@ -504,8 +504,12 @@ pub fn replay(r: &ReplayReport, lines: bool, filter: &ReplayFilter, width: usize
     );
     if let Some(fault) = &r.learner_fault {
         let _ = writeln!(out, "{}", fault_text(fault, r.kata));
-        if let Some(p) = &r.output {
-            out.push_str(&printed(p, "What your code printed last:"));
+        if let Some(p) = r
+            .output
+            .as_ref()
+            .map(|p| p.choose(Printed::MAX_LINES, |_| true))
+        {
+            out.push_str(&printed(&p, "What your code printed last:"));
         }
         return out;
     }
@@ -516,8 +520,18 @@ pub fn replay(r: &ReplayReport, lines: bool, filter: &ReplayFilter, width: usize
         .map(|&i| r.trace[i].clone())
         .collect();
     // What the code printed goes between the events, at the time of the call that
-    // printed it, when there are events to put it between.
-    let prints = r.output.as_ref().map(print_lines).unwrap_or_default();
+    // printed it, when there are events to put it between. A replay holds many lines;
+    // when some events are left out, the ones shown are those printed at the times of
+    // the events shown (the calls that decided them), else the first.
+    let everything = selection.shown.len() == selection.total;
+    let times: std::collections::BTreeSet<crate::model::Millis> =
+        trace.iter().map(|e| e.at).collect();
+    let output = r.output.as_ref().map(|p| {
+        p.choose(Printed::MAX_LINES, |point| {
+            everything || point.is_some_and(|point| times.contains(&point.at_ms))
+        })
+    });
+    let prints = output.as_ref().map(print_lines).unwrap_or_default();
     let prints_drawn = !prints.is_empty() && !trace.is_empty();
     if lines {
         let mut prints = prints.iter().peekable();
@@ -582,7 +596,7 @@ pub fn replay(r: &ReplayReport, lines: bool, filter: &ReplayFilter, width: usize
         );
     }
     // With no events to put them between, the prints come in one block.
-    if let Some(p) = r.output.as_ref().filter(|_| !prints_drawn) {
+    if let Some(p) = output.as_ref().filter(|_| !prints_drawn) {
         out.push_str(&printed(p, "Your code printed, during this scenario:"));
     }
     let _ = writeln!(out);

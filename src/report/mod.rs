@@ -485,6 +485,28 @@ pub struct PrintPoint {
 impl Printed {
     /// Lines shown at most.
     pub const MAX_LINES: usize = 20;
+
+    /// At most `n` of the lines, chosen by `keep(index, point)` when any is (else the
+    /// first ones), with the rest counted as left out after them.
+    pub fn choose(&self, n: usize, keep: impl Fn(Option<&PrintPoint>) -> bool) -> Printed {
+        let total = self.lines.len() + self.omitted_after;
+        let point = |i: usize| self.points.get(i).and_then(Option::as_ref);
+        let mut picked: Vec<usize> = (0..self.lines.len()).filter(|&i| keep(point(i))).collect();
+        if picked.is_empty() {
+            picked = (0..self.lines.len()).collect();
+        }
+        picked.truncate(n);
+        Printed {
+            lines: picked.iter().map(|&i| self.lines[i].clone()).collect(),
+            omitted_before: self.omitted_before,
+            omitted_after: total - picked.len(),
+            points: if self.points.is_empty() {
+                Vec::new()
+            } else {
+                picked.iter().map(|&i| point(i).cloned()).collect()
+            },
+        }
+    }
     /// Characters shown per line at most.
     pub const MAX_LINE_CHARS: usize = 200;
 
@@ -519,14 +541,20 @@ impl Printed {
 
     /// The first lines of `bytes`, with the count of the rest; `None` for nothing.
     pub fn head(bytes: &[u8], total_lines: Option<usize>) -> Option<Printed> {
-        Self::head_placed(bytes, total_lines, None::<fn(usize) -> Option<PrintPoint>>)
+        Self::head_placed(
+            bytes,
+            total_lines,
+            Self::MAX_LINES,
+            None::<fn(usize) -> Option<PrintPoint>>,
+        )
     }
 
-    /// As [`Self::head`], and with `point_of` (given the offset in `bytes` where a line
-    /// starts), where each listed line was printed.
+    /// As [`Self::head`], keeping up to `max_lines`, and with `point_of` (given the
+    /// offset in `bytes` where a line starts), where each listed line was printed.
     pub fn head_placed(
         bytes: &[u8],
         total_lines: Option<usize>,
+        max_lines: usize,
         point_of: Option<impl Fn(usize) -> Option<PrintPoint>>,
     ) -> Option<Printed> {
         let lines = Self::split(bytes);
@@ -534,7 +562,7 @@ impl Printed {
             return None;
         }
         let total = total_lines.unwrap_or(lines.len()).max(lines.len());
-        let shown = &lines[..lines.len().min(Self::MAX_LINES)];
+        let shown = &lines[..lines.len().min(max_lines)];
         Some(Printed {
             omitted_after: total - shown.len(),
             lines: shown.iter().map(|(_, l)| Self::clip_line(l)).collect(),
