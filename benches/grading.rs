@@ -85,7 +85,7 @@ fn whole_grade(c: &mut Criterion) {
     group.finish();
 }
 
-/// Every schedule of the bounded scope (13,986 for the read katas, 1,216 for failover;
+/// Every schedule of the bounded scope (13,986 for the read katas, 1,520 for failover;
 /// the full parameter sweep for quorum).
 fn exhaustive(c: &mut Criterion) {
     let guard = Guard::new();

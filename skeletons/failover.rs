@@ -8,17 +8,24 @@
 //!   leading (a needless failover). Too long: nobody accepts writes (downtime).
 //!   The numbers: the leader sends a heartbeat every **1 s**; the coordinator checks
 //!   every **0.5 s**. Silence counts from the last heartbeat sent before the trouble
-//!   (so it is 0–1 s when the trouble starts). GC pauses last up to **20 s** (silence up
-//!   to about 20.5 s before the leader wakes). The **downtime budget** is **60 s** from
-//!   the trouble to the promotion, charged only when a safe failover was possible.
-//! * **Election**: promote the freshest reachable follower (highest **LSN**); ties go
-//!   to the `sync` follower. With **semi-synchronous** replication the sync follower
-//!   holds every acknowledged write, so the freshest is never behind it. Only a
-//!   **majority** of the cluster (`cluster_size / 2 + 1` nodes on the coordinator's
-//!   side) may elect.
-//! * **Fencing**: a promotion starts a new term. Nodes that have seen term T + 1 reject
-//!   writes stamped T, so the old leader cannot keep writing when it comes back. Reuse
-//!   the old term and there are two leaders nobody can tell apart: **split brain**.
+//!   (so it is 0–1 s when the trouble starts). GC pauses usually last up to **20 s**
+//!   (silence up to about 20.5 s before the leader wakes); the cluster's **failover
+//!   timeout is 25 s** — a promotion sooner, while the leader is alive, is needless.
+//!   The **downtime budget**: what a coordinator failing over at 25 s leaves, plus
+//!   **35 s** per trouble (60 s after a crash), not charged when no failover was safe.
+//! * **What you see** is what a failover manager can know: each follower's reported
+//!   **position** — (term, LSN) — fresh if it answered this check, its last answer if it
+//!   is unreachable; the leader's position in its last heartbeat. Never the truth.
+//! * **Election**: promote the freshest reachable follower (highest position: term
+//!   first, then **LSN**); ties go to the `sync` follower. With **semi-synchronous**
+//!   replication the sync follower holds every acknowledged write, so the freshest is
+//!   never behind an acknowledged write. Only a **majority** of the cluster
+//!   (`cluster_size / 2 + 1` nodes on the coordinator's side) may elect.
+//! * **Fencing**: a promotion starts a new term (`view.term` is the current one, not
+//!   always 1). Nodes that have seen term T + 1 reject writes stamped T, so the old
+//!   leader steps down when it comes back and rejoins as a follower, its divergent
+//!   writes truncated. Reuse the old term and there are two leaders nobody can tell
+//!   apart: **split brain**.
 //! * **Safety**: with asynchronous replication a failover may lose the writes the leader
 //!   acknowledged but no follower received. If that exceeds `view.max_data_loss`, refuse
 //!   (GitLab, 2017: replicas far behind; promoting one would have lost hours of writes).

@@ -2,9 +2,9 @@
 //!
 //! * Dead after 25 s of silence: longer than the GC pauses the cluster sees (20 s),
 //!   well inside the 60 s downtime budget.
-//! * Elect only with a majority reachable; the freshest reachable follower, ties to the
-//!   sync follower (it has every acknowledged write), under a new term (the fencing
-//!   token).
+//! * Elect only with a majority reachable; the freshest reachable follower by reported
+//!   position (term first, then LSN), ties to the sync follower (it has every
+//!   acknowledged write), under a new term (the fencing token).
 //! * Refuse when the promotion would lose more acknowledged writes than allowed.
 
 use replication_katas::katas::failover::prelude::*;
@@ -32,12 +32,12 @@ pub fn majority(view: &FailoverView) -> usize {
 }
 
 /// The last acknowledged write: with semi-synchronous replication, what the sync
-/// follower has; otherwise everything the leader has.
+/// follower reports; otherwise everything the leader had at its last heartbeat.
 pub fn acknowledged(view: &FailoverView) -> Lsn {
     view.followers
         .iter()
         .find(|f| f.sync)
-        .map_or(view.leader_lsn, |f| f.lsn)
+        .map_or(view.leader_position.lsn, |f| f.position.lsn)
 }
 
 impl FailoverCoordinator for Coordinator {
@@ -51,7 +51,7 @@ impl FailoverCoordinator for Coordinator {
         }
         let best = view
             .reachable()
-            .max_by_key(|f| (f.lsn, f.sync, std::cmp::Reverse(f.node)))?;
+            .max_by_key(|f| (f.position, f.sync, std::cmp::Reverse(f.node)))?;
         Some(Promotion {
             node: best.node,
             term: Term(view.term.0 + 1),
@@ -64,11 +64,11 @@ impl FailoverCoordinator for Coordinator {
         p: &Promotion,
     ) -> Result<(), Refusal> {
         let candidate = view
-            .followers
-            .iter()
-            .find(|f| f.node == p.node)
+            .follower(p.node)
             .ok_or_else(|| Refusal(format!("{} is not a follower", p.node)))?;
-        let lost = acknowledged(view).0.saturating_sub(candidate.lsn.0);
+        let lost = acknowledged(view)
+            .0
+            .saturating_sub(candidate.position.lsn.0);
         if lost > view.max_data_loss {
             return Err(Refusal(format!(
                 "promoting {} would lose {lost} acknowledged writes (limit {})",

@@ -47,7 +47,7 @@ impl FailoverCoordinator for Naive {
             }),
             Flaw::NoQuorum => view
                 .reachable()
-                .max_by_key(|f| (f.lsn, f.sync))
+                .max_by_key(|f| (f.position, f.sync))
                 .map(|f| Promotion {
                     node: f.node,
                     term: next,
@@ -69,11 +69,7 @@ impl FailoverCoordinator for Naive {
             Flaw::AlwaysPromote => Ok(()),
             Flaw::NoQuorum => {
                 // Checks the loss, not the majority.
-                let lsn = view
-                    .followers
-                    .iter()
-                    .find(|f| f.node == p.node)
-                    .map_or(Lsn(0), |f| f.lsn);
+                let lsn = view.follower(p.node).map_or(Lsn(0), |f| f.position.lsn);
                 if acknowledged(view).0.saturating_sub(lsn.0) > view.max_data_loss {
                     return Err(Refusal("too much data loss".into()));
                 }

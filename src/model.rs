@@ -1,5 +1,5 @@
-//! The vocabulary every kata shares: log sequence numbers, nodes, users, devices,
-//! virtual time.
+//! The vocabulary every kata shares: log sequence numbers, terms and positions, nodes,
+//! users, devices, virtual time.
 //!
 //! These are small `Copy` newtypes rather than bare integers so that a learner who
 //! reads a signature learns what the number *means*: an [`Lsn`] is a position in the
@@ -36,6 +36,49 @@ impl Lsn {
 impl fmt::Display for Lsn {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "LSN {}", self.0)
+    }
+}
+
+/// A term (epoch, PostgreSQL's *timeline*): every promotion of a new leader starts one.
+///
+/// Nodes remember the highest term they have seen and reject writes stamped with an
+/// older one, which is how a deposed leader that wakes up from a pause, or whose
+/// partition heals, is *fenced*: its writes carry the old term and nobody takes them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct Term(pub u64);
+
+impl fmt::Display for Term {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "term {}", self.0)
+    }
+}
+
+/// A position in a log that has lived through failovers: the term of the last entry and
+/// its LSN, as PostgreSQL's (timeline, LSN) or Raft's (last log term, last log index).
+///
+/// An LSN alone stops being a position once a leader is replaced: the old leader may
+/// have written LSN 1005 in term 3 while the new one writes a *different* LSN 1005 in
+/// term 4. Positions compare by term first, then LSN — Raft's "more up to date" rule:
+/// a log whose last entry has a newer term holds the history the cluster kept.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Position {
+    pub term: Term,
+    pub lsn: Lsn,
+}
+
+impl Position {
+    pub const fn new(term: u64, lsn: u64) -> Self {
+        Position {
+            term: Term(term),
+            lsn: Lsn(lsn),
+        }
+    }
+}
+
+impl fmt::Display for Position {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ({})", self.lsn, self.term)
     }
 }
 
@@ -152,6 +195,13 @@ mod tests {
         assert_eq!(fmt_time(850), "850 ms");
         assert_eq!(fmt_time(12_400), "12.400 s");
         assert_eq!(fmt_time(125_000), "2 min 05.000 s");
+    }
+
+    #[test]
+    fn positions_compare_by_term_first() {
+        assert!(Position::new(4, 1000) > Position::new(3, 1005));
+        assert!(Position::new(3, 1005) > Position::new(3, 1004));
+        assert_eq!(Position::new(2, 7).to_string(), "LSN 7 (term 2)");
     }
 
     #[test]

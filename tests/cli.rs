@@ -10,8 +10,9 @@ fn grade_json(solution: &str, seed: &str, random: &str) -> serde_json::Value {
     common::grade_json("quickpost", solution, seed, random)
 }
 
-const CURATED: [&str; 9] = [
+const CURATED: [&str; 10] = [
     "cross-device",
+    "failover-mid-run",
     "friends-feed",
     "gitlab-lag-growth",
     "lag-spike-90s",
@@ -32,8 +33,8 @@ fn instructor_solution_passes_everything() {
             "seed {seed}: {:#?}",
             curated_failures(&json)
         );
-        // 9 curated, 500 random, and the 8,784 schedules of the exhaustive scope.
-        assert_eq!(json["stats"]["scenarios"], 9 + 500 + 8_784);
+        // 10 curated, 500 random, and the 8,784 schedules of the exhaustive scope.
+        assert_eq!(json["stats"]["scenarios"], 10 + 500 + 8_784);
         assert!(json["stats"]["events"].as_u64().unwrap() > 100_000);
         assert_eq!(json["counterexample"], serde_json::Value::Null);
     }
@@ -75,9 +76,11 @@ fn primary_window_fails_when_lag_outlasts_the_window() {
 fn per_device_token_fails_across_devices() {
     for seed in ["7", "2024"] {
         let json = grade_json("per-device-token", seed, "0");
+        // Alice reads on her laptop what she posted on her phone, in both (the second
+        // across a failover).
         assert_eq!(
             curated_failures(&json),
-            each(&["cross-device"], "read-your-writes")
+            each(&["cross-device", "failover-mid-run"], "read-your-writes")
         );
         let v = &json["scenarios"][0]["violations"][0];
         let text = v["explanation"].as_str().unwrap();
@@ -220,8 +223,8 @@ fn absurd_times_and_rates_are_input_errors_not_overflows() {
          ops: [ { at_ms: 1000, user: alice, device: phone, op: post } ]\n";
     let quorum = "schema: 1\nkata: quorum\nname: absurd\nsimulation: { nodes: 3, w: 2, r: 2, \
          ops: [ { at_ms: 1000, op: write } ], ";
-    let failover = "schema: 1\nkata: failover\nname: absurd\nleader_lsn: 10\n\
-         followers: [ { lsn: 9 } ]\n";
+    let failover = "schema: 2\nkata: failover\nname: absurd\n\
+         followers: [ { lag_ms: 10 } ]\n";
     let cases = [
         (
             "quickpost",
@@ -259,8 +262,8 @@ fn absurd_times_and_rates_are_input_errors_not_overflows() {
         ),
         (
             "failover",
-            format!("{failover}trouble: {{ kind: pause, at_ms: 1000, duration_ms: {MAX} }}\n"),
-            "trouble.duration_ms is",
+            format!("{failover}troubles: [ {{ kind: pause, at_ms: 1000, duration_ms: {MAX} }} ]\n"),
+            "troubles[].duration_ms is",
         ),
     ];
     for (i, (kata, yaml, message)) in cases.iter().enumerate() {
@@ -329,7 +332,10 @@ fn scenarios_from_a_directory_are_graded_without_recompiling() {
     let failed = curated_failures(&json);
     assert_eq!(
         failed,
-        each(&["cross-device", "instant-check"], "read-your-writes")
+        each(
+            &["cross-device", "failover-mid-run", "instant-check"],
+            "read-your-writes"
+        )
     );
     assert!(
         json["counterexample"]["replay"]

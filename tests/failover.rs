@@ -55,15 +55,38 @@ fn the_source_material_numbers_come_out() {
     let gitlab = scenario(&json, "gitlab-2017");
     assert_eq!(gitlab["metrics"]["refusals"], 1);
     assert_eq!(gitlab["metrics"]["failovers"], 0);
-    // A 20 s pause rides out; the partition's old-leader writes are fenced.
+    // A 20 s pause rides out; the partition's old-leader writes are fenced: 5 writes/s
+    // for the minute it was cut off, plus nothing it had that the new leader lacked
+    // (node-3 had everything).
     assert_eq!(scenario(&json, "gc-pause")["metrics"]["failovers"], 0);
     let partition = scenario(&json, "partition-old-leader-writes");
-    assert!(
-        partition["metrics"]["old_leader_writes_discarded"]
-            .as_u64()
-            .unwrap()
-            > 0
+    assert_eq!(partition["metrics"]["old_leader_writes_discarded"], 300);
+    // A chain: two failovers, each losing what its freshest follower lagged (10 ms,
+    // then 20 ms: 1 + 2 writes); the first leader rejoins with its last write truncated.
+    let chain = scenario(&json, "new-leader-fails-too");
+    assert_eq!(chain["metrics"]["failovers"], 2);
+    assert_eq!(chain["metrics"]["acknowledged_writes_lost"], 3);
+    assert_eq!(chain["metrics"]["old_leader_writes_discarded"], 1);
+    // The freshest follower crashed before the failover: the next one is promoted.
+    let crashed = scenario(&json, "candidate-fails-during-promotion");
+    assert_eq!(crashed["metrics"]["failovers"], 1);
+    assert_eq!(crashed["metrics"]["acknowledged_writes_lost"], 4);
+}
+
+#[test]
+fn the_replay_shows_terms_fencing_and_the_rejoin() {
+    let out = sh(
+        "replay failover --scenario new-leader-fails-too --seed 1 --solution --lines --color never",
     );
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    for expected in [
+        "promoted to leader under term 5",
+        "promoted to leader under term 6",
+        "meets term 6: its term 4 is fenced",
+        "rejoins as a follower",
+    ] {
+        assert!(out.stdout.contains(expected), "{expected}: {}", out.stdout);
+    }
 }
 
 #[test]
@@ -74,6 +97,7 @@ fn first_alive_loses_acknowledged_writes() {
         failing,
         [
             "freshest-follower",
+            "new-leader-fails-too",
             "partition-old-leader-writes",
             "semi-sync"
         ]
@@ -99,9 +123,16 @@ fn no_quorum_elects_on_the_minority_side() {
 #[test]
 fn no_fencing_is_split_brain() {
     let json = grade_json("failover", "no-fencing", "7", "0");
+    let failing: Vec<String> = fails(&json).into_iter().map(|(n, _)| n).collect();
+    // The partitioned old leader keeps its term; the crashed first leader restarts
+    // into a term nobody moved past.
     assert_eq!(
-        fails(&json),
-        one("partition-old-leader-writes", &["single-writable-leader"])
+        failing,
+        ["new-leader-fails-too", "partition-old-leader-writes"]
+    );
+    assert_eq!(
+        fails(&json)[1],
+        one("partition-old-leader-writes", &["single-writable-leader"])[0]
     );
 }
 
@@ -119,9 +150,17 @@ fn always_promote_loses_the_gitlab_writes() {
 #[test]
 fn a_hair_trigger_fails_over_a_paused_leader() {
     let json = grade_json("failover", "hair-trigger", "7", "0");
+    // A 20 s pause, and a partitioned leader replaced before the 25 s timeout.
     assert_eq!(
         fails(&json),
-        one("gc-pause", &["budget:needless_failovers"])
+        vec![
+            one("gc-pause", &["budget:needless_failovers"]).remove(0),
+            one(
+                "partition-old-leader-writes",
+                &["budget:needless_failovers"]
+            )
+            .remove(0),
+        ]
     );
 }
 
@@ -145,7 +184,7 @@ fn the_exhaustive_scope_finds_every_naive_coordinator() {
     let out = sh("grade failover --solution --exhaustive --format json");
     assert_eq!(out.code, 0, "{}", out.stdout);
     let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
-    assert_eq!(json["stats"]["schedules"], 1216);
+    assert_eq!(json["stats"]["schedules"], 1520);
     for (naive, guarantee) in [
         ("first-alive", "no-lost-acknowledged-writes"),
         ("no-quorum", "majority-election"),

@@ -188,10 +188,10 @@ fn every_listed_field_is_held_to_its_documented_limit() {
 
     let failover = std::fs::read_to_string("scenarios/failover/minority-partition.yaml")
         .unwrap()
-        .replace("leader_side: [2, 3]", "leader_side: [2, 2]");
+        .replace("with: [2, 3]", "with: [2, 2]");
     let (code, stderr) = grade_file("failover", "twice", &failover);
     assert_eq!(code, 2, "a follower listed twice: {stderr}");
-    assert!(stderr.contains("follower 2 twice"), "{stderr}");
+    assert!(stderr.contains("node-2 twice"), "{stderr}");
 
     let taskflow = std::fs::read_to_string("scenarios/taskflow/divergent-lags.yaml")
         .unwrap()

@@ -5,8 +5,9 @@ mod common;
 
 use common::{curated_failures, each, failing_names, grade_json, sh};
 
-const CURATED: [&str; 7] = [
+const CURATED: [&str; 8] = [
     "divergent-lags",
+    "failover-mid-run",
     "hot-users",
     "many-users",
     "replica-added",
@@ -33,8 +34,8 @@ fn instructor_solution_passes_everything() {
             "seed {seed}: {:#?}",
             curated_failures(&json)
         );
-        // 7 curated, 500 random, and the 8,640 schedules of the exhaustive scope.
-        assert_eq!(json["stats"]["scenarios"], 7 + 500 + 8_640);
+        // 8 curated, 500 random, and the 8,640 schedules of the exhaustive scope.
+        assert_eq!(json["stats"]["scenarios"], 8 + 500 + 8_640);
     }
 }
 
@@ -55,12 +56,14 @@ fn hash_mod_n_breaks_when_the_replica_set_changes() {
         assert_eq!(
             failing_names(&json),
             [
+                "failover-mid-run",
                 "replica-added",
                 "restore-from-backup",
                 "sticky-replica-crash"
             ]
         );
         for scenario in [
+            "failover-mid-run",
             "replica-added",
             "restore-from-backup",
             "sticky-replica-crash",
@@ -113,7 +116,12 @@ fn freshest_replica_leaves_the_others_idle() {
         let json = grade_json("taskflow", "freshest-replica", seed, "0");
         assert_eq!(
             failing_names(&json),
-            ["hot-users", "many-users", "sticky-replica-crash"]
+            [
+                "failover-mid-run",
+                "hot-users",
+                "many-users",
+                "sticky-replica-crash"
+            ]
         );
         for scenario in ["hot-users", "many-users"] {
             let reasons = reasons_of(&json, scenario);

@@ -10,26 +10,39 @@ pub struct PromotionRecord {
     pub at: Millis,
     pub node: u32,
     pub term: u64,
-    /// The promoted node's last log position.
+    /// The deposed leader's term.
+    pub old_term: u64,
+    /// The promoted node's last log position (LSN) that the deposed leader's history
+    /// shares: what the new term is built on.
     pub lsn: u64,
-    /// Nodes on the coordinator's side of the network, the candidate included.
+    /// Writes up to this LSN had been acknowledged to clients when the deposed leader
+    /// was cut off.
+    pub acked: u64,
+    /// Followers the coordinator could reach (the candidate included).
     pub reachable_nodes: u32,
-    /// The freshest position among the followers the coordinator could reach.
+    /// The most of the acknowledged history any follower the coordinator could reach
+    /// had (LSN).
     pub best_reachable_lsn: u64,
+}
+
+/// Two leaders taking writes, and no newer term between them to fence either.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TwoLeaders {
+    pub at: Millis,
+    /// The node that kept (or went back to) leading.
+    pub old: u32,
+    /// The node the coordinator promoted.
+    pub new: u32,
+    pub term: u64,
 }
 
 /// What the failover checkers read.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FailoverRecord {
     pub cluster_size: u32,
-    /// Writes up to this LSN had been acknowledged to clients when the leader failed.
-    pub acked: u64,
-    pub old_term: u64,
     pub max_data_loss: u64,
-    pub promotion: Option<PromotionRecord>,
-    /// When the old leader accepted writes again after the promotion, if it did, and
-    /// whether its side of the network still had a majority.
-    pub old_leader_writes_after: Option<Millis>,
+    pub promotions: Vec<PromotionRecord>,
+    pub two_leaders: Option<TwoLeaders>,
 }
 
 fn lsns(from: u64, to: u64) -> String {
@@ -45,15 +58,16 @@ fn lsns(from: u64, to: u64) -> String {
 /// Acknowledged writes the winner lacks, when a reachable survivor had them — or more
 /// of them than the configured maximum, when refusing was possible.
 pub fn no_lost_acknowledged_writes(r: &FailoverRecord) -> Vec<Violation> {
-    let Some(p) = &r.promotion else {
-        return Vec::new();
-    };
-    let kept = p.lsn.min(r.acked);
-    let lost = r.acked - kept;
+    r.promotions.iter().filter_map(|p| lost_by(r, p)).collect()
+}
+
+fn lost_by(r: &FailoverRecord, p: &PromotionRecord) -> Option<Violation> {
+    let kept = p.lsn.min(p.acked);
+    let lost = p.acked - kept;
     if lost == 0 {
-        return Vec::new();
+        return None;
     }
-    let avoidable = p.best_reachable_lsn.min(r.acked) > kept;
+    let avoidable = p.best_reachable_lsn.min(p.acked) > kept;
     let explanation = if avoidable {
         format!(
             "node-{} was promoted at t={} with its log at LSN {}; the writes {} had been \
@@ -62,8 +76,8 @@ pub fn no_lost_acknowledged_writes(r: &FailoverRecord) -> Vec<Violation> {
             p.node,
             fmt_time(p.at),
             p.lsn,
-            lsns(kept + 1, r.acked),
-            p.best_reachable_lsn.min(r.acked)
+            lsns(kept + 1, p.acked),
+            p.best_reachable_lsn.min(p.acked)
         )
     } else if lost > r.max_data_loss {
         format!(
@@ -71,52 +85,68 @@ pub fn no_lost_acknowledged_writes(r: &FailoverRecord) -> Vec<Violation> {
              more than the {} an automatic failover may lose. Refuse, and page a human.",
             p.node,
             fmt_time(p.at),
-            lsns(kept + 1, r.acked),
+            lsns(kept + 1, p.acked),
             r.max_data_loss
         )
     } else {
-        return Vec::new();
+        return None;
     };
-    vec![Violation {
+    Some(Violation {
         guarantee: Guarantee::NoLostAcknowledgedWrites,
         at_ms: p.at,
         user: String::new(),
         node: None,
         operations: Vec::new(),
         explanation,
-    }]
+    })
 }
 
-/// Two leaders accepting writes under the same term: nothing can fence the old one.
+/// Two leaders accepting writes with no newer term between them: nothing can fence
+/// the old one.
 pub fn single_writable_leader(r: &FailoverRecord) -> Vec<Violation> {
-    match (&r.promotion, r.old_leader_writes_after) {
-        (Some(p), Some(at)) if p.term <= r.old_term => vec![Violation {
-            guarantee: Guarantee::SingleWritableLeader,
-            at_ms: at,
-            user: String::new(),
-            node: None,
-            operations: Vec::new(),
-            explanation: format!(
-                "node-{} was promoted at t={} under term {}, the old leader's own term; at \
-                 t={} node-1 was still accepting writes in term {}. Two leaders, one \
-                 term: no node can tell which writes to reject (split brain). Start a new \
-                 term when promoting.",
-                p.node,
-                fmt_time(p.at),
-                p.term,
-                fmt_time(at),
-                r.old_term
-            ),
-        }],
-        _ => Vec::new(),
-    }
+    let Some(two) = &r.two_leaders else {
+        return Vec::new();
+    };
+    let promoted = r
+        .promotions
+        .iter()
+        .rev()
+        .find(|p| p.node == two.new && p.at <= two.at);
+    let how = promoted.map_or(String::new(), |p| {
+        format!(
+            "node-{} was promoted at t={} under term {}, not newer than the old leader's \
+             term {}; ",
+            p.node,
+            fmt_time(p.at),
+            p.term,
+            p.old_term
+        )
+    });
+    vec![Violation {
+        guarantee: Guarantee::SingleWritableLeader,
+        at_ms: two.at,
+        user: String::new(),
+        node: None,
+        operations: Vec::new(),
+        explanation: format!(
+            "{how}at t={} node-{} was still accepting writes as leader in term {}. Two \
+             leaders, and no newer term to tell them apart: no node can tell which writes \
+             to reject (split brain). Start a new term when promoting.",
+            fmt_time(two.at),
+            two.old,
+            two.term
+        ),
+    }]
 }
 
 /// A promotion decided by a minority of the cluster.
 pub fn majority_election(r: &FailoverRecord) -> Vec<Violation> {
     let majority = r.cluster_size / 2 + 1;
-    match &r.promotion {
-        Some(p) if p.reachable_nodes < majority => vec![Violation {
+    r.promotions
+        .iter()
+        .filter(|p| p.reachable_nodes < majority)
+        .take(1)
+        .map(|p| Violation {
             guarantee: Guarantee::MajorityElection,
             at_ms: p.at,
             user: String::new(),
@@ -131,9 +161,8 @@ pub fn majority_election(r: &FailoverRecord) -> Vec<Violation> {
                 p.reachable_nodes,
                 r.cluster_size
             ),
-        }],
-        _ => Vec::new(),
-    }
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -143,18 +172,18 @@ mod tests {
     fn record(promoted_lsn: u64, best: u64, acked: u64) -> FailoverRecord {
         FailoverRecord {
             cluster_size: 4,
-            acked,
-            old_term: 1,
             max_data_loss: 10,
-            promotion: Some(PromotionRecord {
+            promotions: vec![PromotionRecord {
                 at: 30_000,
                 node: 2,
                 term: 2,
+                old_term: 1,
                 lsn: promoted_lsn,
+                acked,
                 reachable_nodes: 3,
                 best_reachable_lsn: best,
-            }),
-            old_leader_writes_after: None,
+            }],
+            two_leaders: None,
         }
     }
 
@@ -182,14 +211,23 @@ mod tests {
     #[test]
     fn same_term_is_split_brain_and_minorities_do_not_elect() {
         let mut r = record(1100, 1100, 1100);
-        r.old_leader_writes_after = Some(40_000);
+        assert!(single_writable_leader(&r).is_empty());
+        r.promotions[0].term = 1;
+        r.two_leaders = Some(TwoLeaders {
+            at: 40_000,
+            old: 1,
+            new: 2,
+            term: 1,
+        });
+        let v = single_writable_leader(&r);
+        assert_eq!(v.len(), 1);
         assert!(
-            single_writable_leader(&r).is_empty(),
-            "term 2 fences term 1"
+            v[0].explanation.contains("under term 1"),
+            "{}",
+            v[0].explanation
         );
-        r.promotion.as_mut().unwrap().term = 1;
-        assert_eq!(single_writable_leader(&r).len(), 1);
-        r.promotion.as_mut().unwrap().reachable_nodes = 2;
+        assert!(majority_election(&r).is_empty());
+        r.promotions[0].reachable_nodes = 2;
         assert_eq!(majority_election(&r).len(), 1);
     }
 }

@@ -59,8 +59,32 @@ where
     d.deserialize_map(Checked(PhantomData))
 }
 
-/// The schema versions this build understands.
+/// The schema version of the read katas' and the quorum kata's files.
 pub const SCHEMA_VERSION: u32 = 1;
+
+/// The schema version this build reads for kata `kata`: 2 for failover (positions from
+/// lags, troubles as a list), 1 for the others.
+pub fn schema_version(kata: &str) -> u32 {
+    if kata == "failover" {
+        crate::katas::failover::SCHEMA
+    } else {
+        SCHEMA_VERSION
+    }
+}
+
+/// Where `key:` first starts a line of `text` (1-based line and column).
+fn key_location(text: &str, key: &str) -> (usize, usize) {
+    text.lines()
+        .enumerate()
+        .find_map(|(i, l)| {
+            let trimmed = l.trim_start();
+            trimmed
+                .strip_prefix(key)
+                .is_some_and(|rest| rest.starts_with(':'))
+                .then(|| (i + 1, l.len() - trimmed.len() + 1))
+        })
+        .unwrap_or((1, 1))
+}
 
 /// The fields every scenario file has.
 #[derive(Clone, Debug, Deserialize)]
@@ -112,8 +136,32 @@ pub fn parse<T: DeserializeOwned>(
         });
     }
     // Every scenario file is named; check the whole header before the kata's schema.
-    let _: Header = serde_yaml::from_str(text).map_err(|e| syntax(path, &e))?;
-    parse_seed(path, text, kata, "docs/scenarios.md", PhantomData::<T>)
+    let header: Header = serde_yaml::from_str(text).map_err(|e| syntax(path, &e))?;
+    if header.kata == kata && kata == "failover" && header.schema == 1 {
+        // Schema 1 fixed each follower's LSN at the moment of failure; schema 2 derives
+        // positions from lags, so the old numbers cannot be carried over blindly.
+        let (line, column) = key_location(text, "leader_lsn");
+        return Err(ScenarioError::Syntax {
+            path: path.to_string(),
+            line,
+            column,
+            message: "failover scenarios are schema 2 now: positions come from the \
+                      replication model instead of fixed numbers. Write `schema: 2`, replace \
+                      `leader_lsn` by `start: { lsn: … }` and `writes_per_s`, each follower's \
+                      `lsn` by a `lag_ms` (at 100 writes/s, 10 ms is one write behind), \
+                      `semi_sync` by `sync: true` on the follower, and `trouble:` by a \
+                      `troubles:` list (`leader_side` is now `with`) — see docs/scenarios.md"
+                .to_string(),
+        });
+    }
+    parse_versioned(
+        path,
+        text,
+        kata,
+        "docs/scenarios.md",
+        schema_version(kata),
+        PhantomData::<T>,
+    )
 }
 
 /// The two header fields every YAML file of this project starts with.
@@ -137,15 +185,27 @@ pub fn parse_seed<'de, S: DeserializeSeed<'de>>(
     schema_doc: &str,
     seed: S,
 ) -> Result<Option<S::Value>, ScenarioError> {
+    parse_versioned(path, text, kata, schema_doc, SCHEMA_VERSION, seed)
+}
+
+/// [`parse_seed`] for a file whose schema is `version`.
+fn parse_versioned<'de, S: DeserializeSeed<'de>>(
+    path: &str,
+    text: &'de str,
+    kata: &str,
+    schema_doc: &str,
+    version: u32,
+    seed: S,
+) -> Result<Option<S::Value>, ScenarioError> {
     let header: Versioned = serde_yaml::from_str(text).map_err(|e| syntax(path, &e))?;
     if header.kata != kata {
         return Ok(None);
     }
-    if header.schema != SCHEMA_VERSION {
+    if header.schema != version {
         return Err(ScenarioError::Invalid {
             path: path.to_string(),
             message: format!(
-                "schema version {} is not supported; this build reads version {SCHEMA_VERSION} \
+                "schema version {} is not supported; this build reads version {version} \
                  (see {schema_doc})",
                 header.schema
             ),
@@ -500,6 +560,19 @@ mod tests {
         let err = read_dir(&dir).unwrap_err();
         assert!(err.to_string().contains("not a regular file"), "{err}");
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn old_failover_files_are_rejected_with_the_way_forward() {
+        let text =
+            "schema: 1\nkata: failover\nname: x\nleader_lsn: 1010\nfollowers:\n  - { lsn: 1008 }\n";
+        let err = parse::<serde_yaml::Value>("old.yaml", text, "failover").unwrap_err();
+        let shown = err.to_string();
+        assert!(
+            shown.starts_with("old.yaml:4:1: failover scenarios are schema 2"),
+            "{shown}"
+        );
+        assert!(shown.contains("lag_ms"), "{shown}");
     }
 
     #[test]

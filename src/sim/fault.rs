@@ -81,6 +81,13 @@ pub enum FaultKind {
         #[serde(default)]
         lag_ms: Millis,
     },
+    /// The primary fails and `replica` — the synchronous replica, which has every
+    /// acknowledged write — is promoted under a new term. Routers keep sending primary
+    /// reads to "the primary", now that node; the other replicas are re-pointed at it
+    /// and stream on. The old primary takes the promoted replica's place: down for
+    /// `downtime_ms` (it restarts and rejoins as a replica, nothing to truncate), then a
+    /// replica with that slot's lag.
+    Failover { downtime_ms: Millis },
 }
 
 fn default_jitter_every() -> Millis {
@@ -99,6 +106,7 @@ impl FaultKind {
             FaultKind::Partition { .. } => "partition",
             FaultKind::Restore { .. } => "restore",
             FaultKind::AddReplica { .. } => "add_replica",
+            FaultKind::Failover { .. } => "failover",
         }
     }
 
@@ -109,7 +117,10 @@ impl FaultKind {
             | FaultKind::Stall { duration_ms }
             | FaultKind::Growth { duration_ms, .. }
             | FaultKind::Jitter { duration_ms, .. }
-            | FaultKind::Partition { duration_ms } => Some(duration_ms),
+            | FaultKind::Partition { duration_ms }
+            | FaultKind::Failover {
+                downtime_ms: duration_ms,
+            } => Some(duration_ms),
             FaultKind::Crash { duration_ms } => duration_ms,
             FaultKind::Restore { catch_up_ms, .. } | FaultKind::AddReplica { catch_up_ms, .. } => {
                 Some(catch_up_ms)
@@ -128,6 +139,7 @@ impl FaultKind {
             FaultKind::Stall { duration_ms } | FaultKind::Partition { duration_ms } => {
                 vec![("duration_ms", duration_ms)]
             }
+            FaultKind::Failover { downtime_ms } => vec![("downtime_ms", downtime_ms)],
             FaultKind::Growth {
                 rate_ms_per_s,
                 duration_ms,
@@ -208,6 +220,11 @@ impl FaultKind {
             FaultKind::AddReplica {
                 snapshot_age_ms, ..
             } => format!("joins from a snapshot {} old", t(snapshot_age_ms)),
+            FaultKind::Failover { downtime_ms } => format!(
+                "promoted to primary under a new term; the old primary takes its place, \
+                 down for {}",
+                t(downtime_ms)
+            ),
         }
     }
 }

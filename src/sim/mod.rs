@@ -8,12 +8,16 @@
 //! machine and any later release.
 
 mod fault;
+mod leadership;
 mod log;
 mod plan;
 mod replica;
 mod view;
 
 pub use fault::{Fault, FaultKind};
+pub use leadership::{
+    Happening, LeaderCluster, LeaderFault, LeaderSpec, PromotionOutcome, Target, Trouble,
+};
 pub use log::ReplicationLog;
 pub use plan::{Attempt, AttemptOutcome, AttemptRecord, MAX_ATTEMPTS, ReadExecution, ReadPlan};
 pub use replica::ReplicaState;
@@ -111,6 +115,7 @@ pub struct Cluster {
     rng: ChaCha8Rng,
     events: u64,
     fault_events: Vec<FaultEvent>,
+    failovers: u32,
 }
 
 impl Cluster {
@@ -146,6 +151,7 @@ impl Cluster {
             rng: ChaCha8Rng::seed_from_u64(seed),
             events: 0,
             fault_events: Vec::new(),
+            failovers: 0,
         };
         for i in 0..spec.replicas as usize {
             let phase = spec.report_interval_ms * i as u64 / u64::from(spec.replicas.max(1));
@@ -258,6 +264,18 @@ impl Cluster {
                 r.horizon = now as i64 - backup_age_ms as i64;
                 r.frozen += 1;
             }
+            FaultKind::Failover { .. } => {
+                // The promoted replica had every acknowledged write; from now on this
+                // slot is the old primary, which also has the whole log, and is down
+                // while it restarts.
+                let term = crate::model::Term(self.log.term().0 + 1);
+                self.log.begin_term(term);
+                let r = &mut self.replicas[i];
+                r.horizon = now as i64;
+                r.crashed += 1;
+                self.failovers += 1;
+                self.reachability_changed(i);
+            }
             FaultKind::AddReplica {
                 snapshot_age_ms,
                 lag_ms,
@@ -297,6 +315,7 @@ impl Cluster {
             FaultKind::Restore { .. } | FaultKind::AddReplica { .. } => {
                 "caught up with the archive, streams again"
             }
+            FaultKind::Failover { .. } => "the old primary rejoins as a replica",
         };
         self.fault_events.push(FaultEvent {
             at: now,
@@ -331,6 +350,10 @@ impl Cluster {
                 r.partitioned = r.partitioned.saturating_sub(1);
                 true
             }
+            FaultKind::Failover { .. } => {
+                r.crashed = r.crashed.saturating_sub(1);
+                true
+            }
         };
         if reachability_changes {
             self.reachability_changed(i);
@@ -363,6 +386,18 @@ impl Cluster {
     /// The faults that started or ended so far, in order.
     pub fn fault_events(&self) -> &[FaultEvent] {
         &self.fault_events
+    }
+
+    /// `lsn` as a (term, LSN) position: after a `failover` fault the log carries a newer
+    /// term, so a later kata can hand out (term, LSN) tokens ("read-your-writes across a
+    /// failover") from this same model.
+    pub fn position(&self, lsn: Lsn) -> crate::model::Position {
+        self.log.position(lsn)
+    }
+
+    /// Failovers so far.
+    pub fn failovers(&self) -> u32 {
+        self.failovers
     }
 
     /// A write accepted by the primary at the current time; returns its LSN.

@@ -26,6 +26,9 @@ pub struct ReplicaState {
     pub crashed: u32,
     /// Active partitions.
     pub partitioned: u32,
+    /// The node it replicates from is out of reach (crashed, paused, on the other side
+    /// of a partition): nothing new arrives. Only the leadership model sets it.
+    pub upstream_down: bool,
     /// The applied position found at the last observation, where the next search of
     /// the log starts (see [`ReplicationLog::lsn_through`](super::log::ReplicationLog::lsn_through)).
     pub applied: Lsn,
@@ -43,6 +46,7 @@ impl ReplicaState {
             frozen: 0,
             crashed: 0,
             partitioned: 0,
+            upstream_down: false,
             applied: Lsn::ZERO,
         }
     }
@@ -65,7 +69,7 @@ impl ReplicaState {
     }
 
     fn streaming(&self) -> bool {
-        self.reachable() && self.frozen == 0
+        self.reachable() && self.frozen == 0 && !self.upstream_down
     }
 
     /// Brings the horizon up to `now`. Called before every change of the lag and

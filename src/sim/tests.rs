@@ -238,3 +238,31 @@ fn events_count_internal_events_once_and_not_client_operations() {
         "client operations are counted once, by the driver, not by the cluster"
     );
 }
+
+#[test]
+fn a_failover_fault_promotes_the_sync_replica_under_a_new_term() {
+    let failover = fault(10_000, 1, FaultKind::Failover { downtime_ms: 5_000 });
+    let mut c = cluster(vec![300, 2_000], vec![failover]);
+    let before = write_at(&mut c, 9_950);
+    assert_eq!(c.position(before), crate::model::Position::new(1, before.0));
+    c.advance_to(10_000);
+    assert_eq!(c.failovers(), 1);
+    // The new primary had every acknowledged write: nothing lost, the same LSNs go on
+    // under term 2.
+    let after = write_at(&mut c, 10_500);
+    assert_eq!(after, Lsn(before.0 + 1));
+    assert_eq!(c.position(after), crate::model::Position::new(2, after.0));
+    assert_eq!(c.position(before).term, crate::model::Term(1));
+    // Replica-1's slot is the old primary now: down while it restarts…
+    assert!(!c.is_reachable(ReplicaId(1)));
+    // Replica-2 was re-pointed and streams on with its own lag: LSN `after`, written at
+    // 10.5 s, arrives 2 s later.
+    c.advance_to(12_499);
+    assert_eq!(c.applied_lsn(ReplicaId(2)), Some(before));
+    c.advance_to(12_500);
+    assert_eq!(c.applied_lsn(ReplicaId(2)), Some(after));
+    // …then replica-1's slot, restarted, holds the whole log and streams on.
+    c.advance_to(15_000);
+    assert!(c.is_reachable(ReplicaId(1)));
+    assert_eq!(c.applied_lsn(ReplicaId(1)), Some(after));
+}

@@ -1,30 +1,26 @@
 //! What the learner's failover coordinator sees and decides.
+//!
+//! The view holds what a real failover manager (Patroni, Orchestrator) can know: the
+//! positions the followers report when it asks, the last answers of those it cannot
+//! reach, and the leader's last heartbeat. Never the cluster's true state.
 
-pub use crate::model::Node;
 use crate::model::{Lsn, Millis};
-use std::fmt;
-
-/// A term (epoch): every promotion should start a new one. Nodes that have seen term T
-/// reject writes stamped with an older term — that is how an old leader is *fenced*.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Term(pub u64);
-
-impl fmt::Display for Term {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "term {}", self.0)
-    }
-}
+pub use crate::model::{Node, Position, Term};
 
 /// A follower as the coordinator sees it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FollowerView {
     pub node: Node,
-    /// The last log position it reported.
-    pub lsn: Lsn,
+    /// The last position it reported: (term, LSN) of the last entry it applied. Fresh
+    /// when it is reachable (it answered this check); otherwise its last answer, which
+    /// may be stale.
+    pub position: Position,
+    /// When it reported `position`.
+    pub reported_at: Millis,
     /// Whether it is the synchronous follower of semi-synchronous replication: the
     /// leader acknowledges a write only once this follower has it.
     pub sync: bool,
-    /// Whether the coordinator can reach it right now.
+    /// Whether it answered the coordinator this time.
     pub reachable: bool,
 }
 
@@ -32,11 +28,14 @@ pub struct FollowerView {
 #[derive(Clone, Debug, PartialEq)]
 pub struct FailoverView {
     pub now: Millis,
+    /// The current leader's term: the term of the last promotion (or the scenario's
+    /// starting term). A promotion must start a newer one.
     pub term: Term,
     /// The current leader (node-1 when the scenario starts).
     pub leader: Node,
-    /// The leader's last reported position.
-    pub leader_lsn: Lsn,
+    /// The leader's position in its last heartbeat: with asynchronous replication,
+    /// every write up to it was acknowledged to a client.
+    pub leader_position: Position,
     /// How long since the coordinator last heard the leader's heartbeat. Heartbeats
     /// come every second and the coordinator checks every half second, so a live
     /// leader's silence stays under 1 s; after trouble it grows from the last
@@ -44,6 +43,7 @@ pub struct FailoverView {
     pub silence_ms: Millis,
     /// Nodes in the cluster, the leader included.
     pub cluster_size: u32,
+    /// Every node but the leader, in node order.
     pub followers: Vec<FollowerView>,
     /// The most acknowledged writes an automatic failover may lose; beyond that, a
     /// human must decide (GitLab, January 2017).
@@ -51,9 +51,21 @@ pub struct FailoverView {
 }
 
 impl FailoverView {
-    /// Followers the coordinator can reach.
+    /// Followers that answered the coordinator this time.
     pub fn reachable(&self) -> impl Iterator<Item = &FollowerView> {
         self.followers.iter().filter(|f| f.reachable)
+    }
+
+    /// The follower `node`, if it is one.
+    pub fn follower(&self, node: Node) -> Option<&FollowerView> {
+        self.followers.iter().find(|f| f.node == node)
+    }
+}
+
+impl FollowerView {
+    /// The LSN of its reported position.
+    pub fn lsn(&self) -> Lsn {
+        self.position.lsn
     }
 }
 

@@ -4,14 +4,17 @@
 //! `solutions/failover*.rs`, the curated scenarios in `scenarios/failover/`.
 
 mod api;
+mod driver;
 mod random;
 mod scenario;
-mod sim;
 mod text;
 mod trace;
 
-pub use api::{FailoverCoordinator, FailoverView, FollowerView, Node, Promotion, Refusal, Term};
-pub use scenario::{FailoverScenario, FollowerSpec, Trouble};
+pub use api::{
+    FailoverCoordinator, FailoverView, FollowerView, Node, Position, Promotion, Refusal, Term,
+};
+pub use driver::{CHECK_MS, DOWNTIME_SLACK_MS, FAILOVER_TIMEOUT_MS};
+pub use scenario::{FailoverScenario, FollowerSpec, LagFault, SCHEMA, Start, Trouble};
 
 use crate::grader::{Guard, LearnerFault, LearnerFn};
 use crate::katas::{Kata, KataInfo, ScenarioRun};
@@ -19,7 +22,7 @@ use crate::katas::{Kata, KataInfo, ScenarioRun};
 /// Everything a failover implementation needs, in one `use`.
 pub mod prelude {
     pub use super::{
-        FailoverCoordinator, FailoverView, FollowerView, Node, Promotion, Refusal, Term,
+        FailoverCoordinator, FailoverView, FollowerView, Node, Position, Promotion, Refusal, Term,
     };
     pub use crate::model::{Lsn, Millis};
 }
@@ -61,33 +64,42 @@ impl Kata for Failover {
     }
 
     fn size(&self, s: &FailoverScenario) -> usize {
-        s.followers.len() + 1
+        s.followers.len() + 1 + s.troubles.len() + s.lag_faults.len()
     }
 
-    /// The shrinker drops followers: what it counts is nodes.
+    /// What the shrinker counts: nodes, troubles and lag faults.
     fn size_unit(&self) -> (&'static str, &'static str) {
-        ("node", "nodes")
+        (
+            "node, trouble or lag fault",
+            "nodes, troubles and lag faults",
+        )
     }
 
-    /// Followers can be dropped (one at a time, from the last, keeping the sync one).
+    /// Troubles after the first, lag faults and followers can be dropped (one at a
+    /// time; the nodes after a dropped follower are renumbered).
     fn shrink<'s>(
         &self,
         s: &'s FailoverScenario,
     ) -> Box<dyn Iterator<Item = FailoverScenario> + 's> {
-        Box::new((0..s.followers.len()).rev().filter_map(move |i| {
+        let troubles = (1..s.troubles.len()).rev().map(move |i| {
             let mut smaller = s.clone();
-            smaller.followers.remove(i);
-            if let Trouble::Partition { leader_side, .. } = &mut smaller.trouble {
-                let node = i as u32 + 2;
-                leader_side.retain(|&x| x != node);
-                for x in leader_side.iter_mut() {
-                    if *x > node {
-                        *x -= 1;
-                    }
-                }
-            }
-            (!smaller.followers.is_empty()).then_some(smaller)
-        }))
+            smaller.troubles.remove(i);
+            smaller
+        });
+        let lag_faults = (0..s.lag_faults.len()).rev().map(move |i| {
+            let mut smaller = s.clone();
+            smaller.lag_faults.remove(i);
+            smaller
+        });
+        let followers = (0..s.followers.len())
+            .rev()
+            .filter_map(move |i| without_follower(s, i as u32 + 2));
+        Box::new(
+            troubles
+                .chain(lag_faults)
+                .chain(followers)
+                .filter(|c| scenario::validate(c).is_ok()),
+        )
     }
 
     fn exhaustive(&self) -> Vec<FailoverScenario> {
@@ -102,8 +114,41 @@ impl Kata for Failover {
         guard: &Guard,
         trace: bool,
     ) -> Result<ScenarioRun, LearnerFault> {
-        sim::run(s, subject, guard, trace)
+        driver::run(s, subject, guard, trace)
     }
+}
+
+/// The scenario without follower `node`: later nodes are renumbered, troubles and lag
+/// faults aimed at it are dropped.
+fn without_follower(s: &FailoverScenario, node: u32) -> Option<FailoverScenario> {
+    if s.followers.len() < 2 {
+        return None;
+    }
+    let mut smaller = s.clone();
+    smaller.followers.remove(node as usize - 2);
+    let renumber = |x: u32| if x > node { x - 1 } else { x };
+    smaller.lag_faults.retain(|f| f.node != node);
+    for f in &mut smaller.lag_faults {
+        f.node = renumber(f.node);
+    }
+    smaller.troubles.retain(|t| match t {
+        Trouble::Crash { node: n, .. }
+        | Trouble::Pause { node: n, .. }
+        | Trouble::Partition { node: n, .. } => *n != Some(node),
+    });
+    for t in &mut smaller.troubles {
+        match t {
+            Trouble::Crash { node: n, .. } | Trouble::Pause { node: n, .. } => *n = n.map(renumber),
+            Trouble::Partition { node: n, with, .. } => {
+                *n = n.map(renumber);
+                with.retain(|&x| x != node);
+                for x in with.iter_mut() {
+                    *x = renumber(*x);
+                }
+            }
+        }
+    }
+    (!smaller.troubles.is_empty()).then_some(smaller)
 }
 
 #[cfg(test)]
@@ -118,8 +163,8 @@ mod tests {
             assert_eq!(s, random::scenario(42, i));
         }
         let all = scenario::exhaustive();
-        // 2 followers: 4² positions × 3 sync choices; 3 followers: 4³ × 4; × 4 troubles.
-        assert_eq!(all.len(), (16 * 3 + 64 * 4) * 4);
+        // 2 followers: 4² positions × 3 sync choices; 3 followers: 4³ × 4; × 5 troubles.
+        assert_eq!(all.len(), (16 * 3 + 64 * 4) * 5);
         for s in &all {
             scenario::validate(s).unwrap();
         }

@@ -1,152 +1,214 @@
-//! The failover timeline's rows, built from the scenario and what the coordinator
-//! decided: the trouble by name (crash, GC pause, partition and its sides), each
-//! follower's position and which one is the sync follower, the term, the last
-//! heartbeat — and, when a refusal costs the downtime budget, the follower that could
-//! have been promoted safely.
+//! The failover timeline's rows: the trouble by name (crash, GC pause, partition), and
+//! at each trouble and each decision of the coordinator, every node's *reported*
+//! position (what the coordinator last heard from it) beside its *true* one (which the
+//! coordinator never sees), the sync follower, who is out of reach, the term and the
+//! last heartbeat — and, when waiting costs the downtime budget, the follower that
+//! could have been promoted safely.
 //!
-//! Kept apart from the simulation (`sim.rs`) so that it can follow the kata onto the
-//! shared cluster model unchanged: it reads only the scenario and a few facts.
+//! The lesson of this kata is often in the gap between the two positions: a follower
+//! that stopped answering keeps its last answer, and a paused leader's heartbeat is
+//! older than its log. The driver takes the snapshots ([`NodeCell`]) from the shared
+//! cluster; this module only words them.
 
-use super::scenario::{FailoverScenario, Trouble};
-use crate::model::{Millis, fmt_time};
+use super::scenario::Trouble;
+use crate::checkers::failover::PromotionRecord;
+use crate::model::{Millis, Position, Term, fmt_time};
 use crate::report::{Lane, TraceEvent};
 
 /// The lane of the coordinator (the learner's code).
 pub const COORDINATOR: &str = "coordinator";
 
 /// What the timeline's symbols mean.
-pub const LEGEND: &str = "LSN n: a node's last reported position · sync: the semi-synchronous \
-follower · cut off: on the old leader's side of a partition · last heartbeat: the last one the \
-coordinator heard";
+pub const LEGEND: &str = "n: the node's position (LSN) as the coordinator last heard it (true m: \
+where it really is, which the coordinator cannot see; tN: written in term N, when that is not \
+the current term) · sync: the semi-synchronous follower · ⌀: no answer, the coordinator keeps \
+its last one · heard t: the leader's last heartbeat the coordinator heard";
 
 fn event(at: Millis, lane: &str, text: String, label: impl Into<String>) -> TraceEvent {
     TraceEvent::new(at, Lane::Node(lane.to_string()), text, label)
 }
 
-fn node(i: usize) -> String {
-    format!("node-{}", i + 2)
+/// One node at one moment, as the timeline shows it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NodeCell {
+    pub node: u32,
+    /// The position the coordinator last heard: a follower's last answer, the
+    /// leader's last heartbeat.
+    pub reported: Position,
+    /// Where the node really is.
+    pub truth: Position,
+    pub sync: bool,
+    pub reachable: bool,
 }
 
-/// Whether follower `i` (0-based) is on the old leader's side after the trouble.
-fn cut_off(s: &FailoverScenario, i: usize) -> bool {
-    matches!(&s.trouble, Trouble::Partition { leader_side, .. }
-        if leader_side.contains(&(i as u32 + 2)))
+/// "1999" (an LSN), or "1999 t3" when the position was written in another term than
+/// the current one. Lanes are narrow: the legend says what the numbers are.
+fn position(p: Position, term: Term) -> String {
+    if p.term == term {
+        p.lsn.0.to_string()
+    } else {
+        format!("{} t{}", p.lsn.0, p.term.0)
+    }
 }
 
-/// "LSN 1009 sync" — a follower's cell.
-fn follower_cell(s: &FailoverScenario, i: usize) -> String {
-    let f = &s.followers[i];
-    let mut cell = format!("LSN {}", f.lsn);
-    if f.sync {
+/// "1999 (true 2004) sync ⌀" — a node's cell.
+fn node_cell(c: &NodeCell, term: Term) -> String {
+    let mut cell = position(c.reported, term);
+    if c.truth != c.reported {
+        let truth = if c.truth.term == c.reported.term {
+            c.truth.lsn.0.to_string()
+        } else {
+            position(c.truth, term)
+        };
+        cell.push_str(&format!(" (true {truth})"));
+    }
+    if c.sync {
         cell.push_str(" sync");
     }
-    if cut_off(s, i) {
-        cell.push_str(" cut off");
+    if !c.reachable {
+        cell.push_str(" ⌀");
     }
     cell
 }
 
-/// The trouble, named in the leader's lane, with every follower's position beside it.
-pub fn trouble(s: &FailoverScenario, at: Millis) -> TraceEvent {
-    let label = match &s.trouble {
-        Trouble::Crash { .. } => "crash".to_string(),
-        Trouble::Pause { duration_ms, .. } => format!("GC pause {}", fmt_time(*duration_ms)),
-        Trouble::Partition { .. } => "partitioned".to_string(),
+/// The coordinator's cell: the current term and when it last heard the leader's
+/// heartbeat (the silence is the row's time minus this).
+fn coordinator_cell(term: Term, last_heartbeat: Option<Millis>) -> (String, String) {
+    let heard = match last_heartbeat {
+        Some(at) => format!("heard {}", fmt_time(at)),
+        None => "no heartbeat yet".to_string(),
     };
-    let mut e = event(at, "node-1", s.trouble_text(), label);
-    e.cells
-        .push(("node-1".into(), format!("LSN {}", s.leader_lsn)));
-    e.cells
-        .extend((0..s.followers.len()).map(|i| (node(i), follower_cell(s, i))));
-    e
+    (COORDINATOR.into(), format!("{term}, {heard}"))
 }
 
-/// The coordinator's cell at a decision: the last heartbeat it heard (the silence is
-/// the row's time minus this).
-fn heartbeat_cell(last_heartbeat: Millis) -> (String, String) {
-    (
-        COORDINATOR.into(),
-        format!("last heartbeat {}", fmt_time(last_heartbeat)),
-    )
+/// Every node's cell and the coordinator's, for one row.
+pub fn cells(
+    nodes: &[NodeCell],
+    term: Term,
+    last_heartbeat: Option<Millis>,
+) -> Vec<(String, String)> {
+    let mut cells: Vec<(String, String)> = nodes
+        .iter()
+        .map(|c| (format!("node-{}", c.node), node_cell(c, term)))
+        .collect();
+    cells.push(coordinator_cell(term, last_heartbeat));
+    cells
+}
+
+/// The trouble's name, for its row: "crash", "GC pause 20.000 s", "partitioned".
+pub fn trouble_label(t: &Trouble) -> String {
+    match t {
+        Trouble::Crash { .. } => "crash".into(),
+        Trouble::Pause { duration_ms, .. } => format!("GC pause {}", fmt_time(*duration_ms)),
+        Trouble::Partition { .. } => "partitioned".into(),
+    }
+}
+
+/// The end of a trouble, for its row: "restarts", "wakes up", "heals".
+pub fn trouble_end_label(t: &Trouble) -> &'static str {
+    match t {
+        Trouble::Crash { .. } => "restarts",
+        Trouble::Pause { .. } => "wakes up",
+        Trouble::Partition { .. } => "heals",
+    }
 }
 
 /// A promotion: the new leader's lane says under which term and from which position.
 pub fn promotion(
-    s: &FailoverScenario,
     at: Millis,
     node: u32,
-    term: u64,
-    lsn: u64,
-    last_heartbeat: Millis,
+    term: Term,
+    old: Term,
+    kept: Position,
+    sync: bool,
 ) -> TraceEvent {
-    let sync = s
-        .followers
-        .get((node as usize).wrapping_sub(2))
-        .is_some_and(|f| f.sync);
-    let mut e = event(
+    event(
         at,
         &format!("node-{node}"),
         format!(
-            "promoted to leader under term {term} (its log ends at LSN {lsn}{})",
-            if sync { ", the sync follower" } else { "" }
+            "promoted to leader under {term}, after {old}{}; its log ends at LSN {} of {}",
+            if sync { " (the sync follower)" } else { "" },
+            kept.lsn.0,
+            kept.term
         ),
-        format!("promoted, term {term}"),
-    );
-    e.cells.push(heartbeat_cell(last_heartbeat));
-    e
+        format!("promoted, {term}"),
+    )
 }
 
 /// A refusal: the coordinator paged a human.
-pub fn refusal(at: Millis, why: &str, last_heartbeat: Millis) -> TraceEvent {
-    let mut e = event(
+pub fn refusal(at: Millis, why: &str) -> TraceEvent {
+    event(
         at,
         COORDINATOR,
         format!("refuses to fail over and pages a human: {why}"),
         "refuses",
-    );
-    e.cells.push(heartbeat_cell(last_heartbeat));
-    e
+    )
+}
+
+/// A promotion of a node that is not a reachable follower: ignored.
+pub fn bad_promotion(at: Millis, node: u32) -> TraceEvent {
+    event(
+        at,
+        COORDINATOR,
+        format!("tries to promote node-{node} — not a reachable follower; ignored"),
+        "bad promotion",
+    )
 }
 
 /// No decision by the end: the coordinator never declared the leader dead.
-pub fn waited(at: Millis, last_heartbeat: Millis) -> TraceEvent {
-    let mut e = event(
+pub fn waited(at: Millis) -> TraceEvent {
+    event(
         at,
         COORDINATOR,
         "still has not declared the leader dead when the scenario ends".into(),
         "still waiting",
-    );
-    e.cells.push(heartbeat_cell(last_heartbeat));
-    e
+    )
 }
 
-/// The follower that could have been promoted without breaking anything, and why:
-/// the freshest follower on the coordinator's side, when that side is a majority and
-/// it lacks no more than `max_data_loss` acknowledged writes.
-pub fn safe_candidate(s: &FailoverScenario, acked: u64) -> Option<String> {
-    let n = s.followers.len() + 1;
-    let reachable: Vec<usize> = (0..s.followers.len()).filter(|&i| !cut_off(s, i)).collect();
-    let majority = n / 2 + 1;
-    if reachable.len() < majority {
-        return None;
-    }
-    let best = reachable
-        .iter()
-        .copied()
-        .max_by_key(|&i| (s.followers[i].lsn, s.followers[i].sync))?;
-    let f = &s.followers[best];
-    let missing = acked.saturating_sub(f.lsn);
-    (missing <= s.max_data_loss).then(|| {
-        format!(
-            "{} could have been promoted safely: LSN {}{}, {} acknowledged write{} short of \
-             LSN {acked} (max_data_loss is {}), with {} of {n} nodes reachable — a majority.",
-            node(best),
-            f.lsn,
-            if f.sync { ", the sync follower" } else { "" },
-            missing,
-            if missing == 1 { "" } else { "s" },
-            s.max_data_loss,
-            reachable.len(),
+/// The follower that could have been promoted without breaking anything, and why: the
+/// promotion the reference coordinator made where this one waited or refused.
+pub fn safe_candidate(p: &PromotionRecord, max_data_loss: u64, cluster_size: u32) -> String {
+    let missing = p.acked.saturating_sub(p.lsn);
+    format!(
+        "node-{} could have been promoted safely at t={}: it had LSN {}, {} acknowledged \
+         write{} short of LSN {} (max_data_loss is {max_data_loss}), with {} of \
+         {cluster_size} nodes reachable — a majority.",
+        p.node,
+        fmt_time(p.at),
+        p.lsn,
+        missing,
+        if missing == 1 { "" } else { "s" },
+        p.acked,
+        p.reachable_nodes,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cell(reported: (u64, u64), truth: (u64, u64), sync: bool, reachable: bool) -> String {
+        node_cell(
+            &NodeCell {
+                node: 2,
+                reported: Position::new(reported.0, reported.1),
+                truth: Position::new(truth.0, truth.1),
+                sync,
+                reachable,
+            },
+            Term(4),
         )
-    })
+    }
+
+    #[test]
+    fn a_cell_shows_the_true_position_only_when_it_differs() {
+        assert_eq!(cell((4, 1090), (4, 1090), false, true), "1090");
+        assert_eq!(
+            cell((4, 1090), (4, 1100), true, false),
+            "1090 (true 1100) sync ⌀"
+        );
+        // Another term than the current one is written out, on either side.
+        assert_eq!(cell((3, 998), (4, 1001), false, true), "998 t3 (true 1001)");
+        assert_eq!(cell((5, 7), (5, 9), false, true), "7 t5 (true 9)");
+    }
 }

@@ -20,7 +20,7 @@ pub fn majority(cluster_size: u32) -> usize {
 
 /// The freshest reachable follower; among equals, the synchronous one.
 pub fn freshest(view: &FailoverView) -> Option<&FollowerView> {
-    view.reachable().max_by_key(|f| (f.lsn, f.sync))
+    view.reachable().max_by_key(|f| (f.position, f.sync))
 }
 
 pub fn next_term(view: &FailoverView) -> Term {
@@ -43,7 +43,7 @@ pub fn acknowledged(view: &FailoverView) -> Lsn {
     view.followers
         .iter()
         .find(|f| f.sync)
-        .map_or(view.leader_lsn, |f| f.lsn)
+        .map_or(view.leader_position.lsn, |f| f.position.lsn)
 }
 
 /// The candidate's reported position.
@@ -51,7 +51,7 @@ pub fn candidate_lsn(view: &FailoverView, promotion: &Promotion) -> Option<Lsn> 
     view.followers
         .iter()
         .find(|f| f.node == promotion.node)
-        .map(|f| f.lsn)
+        .map(|f| f.position.lsn)
 }
 
 pub fn writes_lost(view: &FailoverView, promotion: &Promotion) -> Option<u64> {

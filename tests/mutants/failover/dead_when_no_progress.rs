@@ -22,13 +22,13 @@ impl Coordinator {
 impl FailoverCoordinator for Coordinator {
     fn leader_is_dead(&mut self, view: &FailoverView) -> bool {
         match self.last_progress {
-            Some((lsn, _)) if lsn != view.leader_lsn => {
-                self.last_progress = Some((view.leader_lsn, view.now));
+            Some((lsn, _)) if lsn != view.leader_position.lsn => {
+                self.last_progress = Some((view.leader_position.lsn, view.now));
                 false
             }
             Some((_, since)) => view.now - since >= base::TIMEOUT_MS,
             None => {
-                self.last_progress = Some((view.leader_lsn, view.now));
+                self.last_progress = Some((view.leader_position.lsn, view.now));
                 false
             }
         }

@@ -40,7 +40,7 @@ impl FailoverCoordinator for Coordinator {
         if reachable.len() * 2 <= view.cluster_size as usize {
             return None;
         }
-        let best = reachable.iter().max_by_key(|f| (f.lsn, f.sync))?;
+        let best = reachable.iter().max_by_key(|f| (f.position, f.sync))?;
         Some(Promotion {
             node: best.node,
             term: Term(view.term.0 + 1),
@@ -53,15 +53,15 @@ impl FailoverCoordinator for Coordinator {
         promotion: &Promotion,
     ) -> Result<(), Refusal> {
         let acked = match view.followers.iter().find(|f| f.sync) {
-            Some(sync) => sync.lsn,
-            None => view.leader_lsn,
+            Some(sync) => sync.position.lsn,
+            None => view.leader_position.lsn,
         };
         let candidate = view
             .followers
             .iter()
             .find(|f| f.node == promotion.node)
             .ok_or_else(|| Refusal(format!("{} is not a follower", promotion.node)))?;
-        let lost = acked.0.saturating_sub(candidate.lsn.0);
+        let lost = acked.0.saturating_sub(candidate.position.lsn.0);
         if lost > view.max_data_loss {
             Err(Refusal(format!(
                 "{} is {lost} acknowledged writes behind; the limit is {}",

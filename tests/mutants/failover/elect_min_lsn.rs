@@ -24,7 +24,7 @@ impl FailoverCoordinator for Coordinator {
         if view.reachable().count() < base::majority(view.cluster_size) {
             return None;
         }
-        view.reachable().min_by_key(|f| f.lsn).map(|f| Promotion {
+        view.reachable().min_by_key(|f| f.position).map(|f| Promotion {
             node: f.node,
             term: base::next_term(view),
         })

@@ -22,7 +22,7 @@ impl FailoverCoordinator for Coordinator {
     }
 
     fn elect_new_leader(&mut self, view: &FailoverView) -> Option<Promotion> {
-        let best = view.reachable().max_by_key(|f| (f.lsn, f.sync)).unwrap();
+        let best = view.reachable().max_by_key(|f| (f.position, f.sync)).unwrap();
         if view.reachable().count() < base::majority(view.cluster_size) {
             return None;
         }

@@ -31,12 +31,7 @@ impl FailoverCoordinator for Coordinator {
         view: &FailoverView,
         promotion: &Promotion,
     ) -> Result<(), Refusal> {
-        let best = view
-            .followers
-            .iter()
-            .map(|f| f.lsn)
-            .max()
-            .unwrap_or(Lsn::ZERO);
+        let best = view.followers.iter().map(|f| f.position.lsn).max().unwrap_or(Lsn::ZERO);
         let candidate = base::candidate_lsn(view, promotion).unwrap_or(Lsn::ZERO);
         let lost = best.0.saturating_sub(candidate.0);
         if lost > view.max_data_loss {

@@ -32,7 +32,7 @@ impl FailoverCoordinator for Coordinator {
         promotion: &Promotion,
     ) -> Result<(), Refusal> {
         let candidate = base::candidate_lsn(view, promotion).unwrap_or(Lsn::ZERO);
-        let lost = view.leader_lsn.0.saturating_sub(candidate.0);
+        let lost = view.leader_position.lsn.0.saturating_sub(candidate.0);
         if lost > view.max_data_loss {
             return Err(Refusal(format!("would lose {lost} writes")));
         }

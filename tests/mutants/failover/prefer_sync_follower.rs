@@ -31,7 +31,7 @@ impl FailoverCoordinator for Coordinator {
         let candidate = view
             .reachable()
             .find(|f| f.sync)
-            .or_else(|| view.reachable().max_by_key(|f| f.lsn))?;
+            .or_else(|| view.reachable().max_by_key(|f| f.position))?;
         Some(Promotion {
             node: candidate.node,
             term: base::next_term(view),

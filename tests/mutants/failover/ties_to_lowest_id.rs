@@ -30,7 +30,7 @@ impl FailoverCoordinator for Coordinator {
         if candidates.len() < view.cluster_size as usize / 2 + 1 {
             return None;
         }
-        candidates.sort_by_key(|f| (Reverse(f.lsn), f.node));
+        candidates.sort_by_key(|f| (Reverse(f.position), f.node));
         candidates.first().map(|f| Promotion {
             node: f.node,
             term: Term(view.term.0 + 1),

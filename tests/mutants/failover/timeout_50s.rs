@@ -30,7 +30,7 @@ impl FailoverCoordinator for Coordinator {
             reachable += 1;
             let better = match best {
                 None => true,
-                Some(b) => (f.lsn, f.sync) > (b.lsn, b.sync),
+                Some(b) => (f.position, f.sync) > (b.position, b.sync),
             };
             if better {
                 best = Some(f);
@@ -50,17 +50,12 @@ impl FailoverCoordinator for Coordinator {
         view: &FailoverView,
         promotion: &Promotion,
     ) -> Result<(), Refusal> {
-        let sync_lsn = view
-            .followers
-            .iter()
-            .filter(|f| f.sync)
-            .map(|f| f.lsn)
-            .max();
-        let acknowledged = sync_lsn.unwrap_or(view.leader_lsn);
+        let sync_lsn = view.followers.iter().filter(|f| f.sync).map(|f| f.position.lsn).max();
+        let acknowledged = sync_lsn.unwrap_or(view.leader_position.lsn);
         let Some(candidate) = view.followers.iter().find(|f| f.node == promotion.node) else {
             return Err(Refusal(format!("no follower {}", promotion.node)));
         };
-        let lost = acknowledged.0.saturating_sub(candidate.lsn.0);
+        let lost = acknowledged.0.saturating_sub(candidate.position.lsn.0);
         if lost <= view.max_data_loss {
             Ok(())
         } else {
