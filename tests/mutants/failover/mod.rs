@@ -56,11 +56,4 @@ crate::suite! {
         defensive_validate,
         timeout_50s,
     ],
-    gaps: [
-        (dead_latch, "the failover kata's own model never reaches this case; the shared-model rework (issue 14) covers it"),
-        (refuse_at_the_limit, "the failover kata's own model never reaches this case; the shared-model rework (issue 14) covers it"),
-        (refuse_past_the_limit, "the failover kata's own model never reaches this case; the shared-model rework (issue 14) covers it"),
-        (loss_limit_hard_coded, "the failover kata's own model never reaches this case; the shared-model rework (issue 14) covers it"),
-        (elect_unwraps_candidate, "the failover kata's own model never reaches this case; the shared-model rework (issue 14) covers it"),
-    ],
 }
