@@ -40,6 +40,28 @@ fn instructor_solution_passes_everything() {
     }
 }
 
+/// Issue 14: a failover is a fault kind of the shared model; the instructor's router
+/// keeps read-your-writes across it (the new primary has every acknowledged write).
+#[test]
+fn a_mid_run_failover_passes_with_the_instructor_solution() {
+    for seed in ["7", "2024"] {
+        let json = grade_json("instructor", seed, "0");
+        let scenario = json["scenarios"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["name"] == "failover-mid-run")
+            .expect("the curated failover-mid-run scenario");
+        assert_eq!(scenario["verdict"], "pass", "seed {seed}: {scenario:#}");
+        assert!(scenario["metrics"]["reads"].as_u64().unwrap() > 100);
+    }
+    // The failover happens in the model, at 30 s, and ends when the old primary is back.
+    let out = sh("replay quickpost --scenario failover-mid-run --seed 7 --solution --color never");
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    assert!(out.stdout.contains("30.000 s"), "{}", out.stdout);
+    assert!(out.stdout.contains("failover ends"), "{}", out.stdout);
+}
+
 #[test]
 fn always_replica_violates_read_your_writes_wherever_users_read_their_posts() {
     let json = grade_json("always-replica", "7", "0");

@@ -39,6 +39,25 @@ fn instructor_solution_passes_everything() {
     }
 }
 
+/// Issue 14: a replica promoted mid-run; the instructor's router keeps monotonic reads
+/// across the failover.
+#[test]
+fn a_mid_run_failover_passes_with_the_instructor_solution() {
+    for seed in ["7", "2024"] {
+        let json = grade_json("taskflow", "instructor", seed, "0");
+        let scenario = json["scenarios"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["name"] == "failover-mid-run")
+            .expect("the curated failover-mid-run scenario");
+        assert_eq!(scenario["verdict"], "pass", "seed {seed}: {scenario:#}");
+    }
+    let out = sh("replay taskflow --scenario failover-mid-run --seed 7 --solution --color never");
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    assert!(out.stdout.contains("failover ends"), "{}", out.stdout);
+}
+
 #[test]
 fn random_replica_goes_back_in_time() {
     for seed in ["7", "2024"] {
