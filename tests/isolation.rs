@@ -96,7 +96,7 @@ fn a_panic_while_unwinding_is_a_crash_not_a_silent_abort() {
         "{fault}"
     );
     assert_eq!(fault["function"], "ReadYourWritesRouter::route_read");
-    assert_eq!(fault["scenario"], "replica-added", "{fault}");
+    assert_eq!(fault["scenario"], "lag-spike-90s", "{fault}");
     // What the code printed last is the panic in Drop.
     let printed = json["learner_output"]["lines"].to_string();
     assert!(
