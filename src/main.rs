@@ -60,6 +60,10 @@ mod failover_solution;
 #[path = "../solutions/failover_naive.rs"]
 mod failover_naive;
 
+#[allow(unused_variables, dead_code, clippy::new_without_default)]
+#[path = "../katas/cartsync.rs"]
+mod cartsync;
+
 /// Implementations that misbehave on purpose, for the isolation tests; debug builds
 /// only, registered only when `REPLICATION_KATAS_MISBEHAVING=1` (see the file).
 #[cfg(debug_assertions)]

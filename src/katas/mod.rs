@@ -28,6 +28,7 @@ macro_rules! registry_entry {
 }
 
 pub mod belief;
+pub mod cartsync;
 pub mod failover;
 pub mod quickpost;
 pub mod quorum;
