@@ -6,14 +6,20 @@
 //! what they read, which node served it and how far that node had got.
 
 mod consistent_prefix;
+mod convergence;
 pub mod failover;
 mod monotonic_reads;
 pub mod quorum;
 mod read_your_writes;
+mod updates;
 
 pub use consistent_prefix::{CausalWrite, Observation, consistent_prefix};
+pub use convergence::convergence;
 pub use monotonic_reads::monotonic_reads;
 pub use read_your_writes::read_your_writes;
+pub use updates::{
+    StateSeen, Update, UpdateKind, causality, no_silently_lost_update, spurious_siblings,
+};
 
 use crate::model::{Millis, NodeId};
 use serde::Serialize;
@@ -36,8 +42,17 @@ pub enum Guarantee {
     /// A quorum read whose quorum included the latest acknowledged write returns it
     /// (R + W > N promises the overlap; the coordinator must use it).
     QuorumIntersection,
-    /// After read repair, every replica the read saw holds the returned version.
+    /// After read repair, every replica the read saw holds the returned version; after
+    /// a multi-leader network heals and replication drains, every region holds the
+    /// same state (strong eventual consistency).
     Convergence,
+    /// Every acknowledged update is in the final state, superseded by an update that
+    /// happened after it, or kept as a sibling: none vanishes without anyone being told
+    /// (what last-write-wins does to concurrent writes).
+    NoSilentlyLostUpdate,
+    /// An update is never overwritten by one that happened before it (Lamport's
+    /// happened-before), and version vectors order writes exactly as causality does.
+    Causality,
     /// Every write acknowledged to a client survives a failover, when a surviving node
     /// had it; and no automatic failover loses more than the configured maximum.
     NoLostAcknowledgedWrites,
@@ -59,6 +74,8 @@ impl Guarantee {
             Guarantee::ConsistentPrefix => "consistent-prefix",
             Guarantee::QuorumIntersection => "quorum-intersection",
             Guarantee::Convergence => "convergence",
+            Guarantee::NoSilentlyLostUpdate => "no-silently-lost-update",
+            Guarantee::Causality => "causality",
             Guarantee::QuorumMath => "exact-quorum-math",
             Guarantee::NoLostAcknowledgedWrites => "no-lost-acknowledged-writes",
             Guarantee::SingleWritableLeader => "single-writable-leader",

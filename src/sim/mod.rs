@@ -10,6 +10,7 @@
 mod fault;
 mod leadership;
 mod log;
+pub mod multileader;
 mod plan;
 mod replica;
 mod view;
