@@ -5,6 +5,7 @@
 //! Adding a kata: its files (`katas/`, `solutions/`, `scenarios/<kata>/`, a module
 //! in `src/katas/`) and one entry in `registry()` below.
 
+use replication_katas::katas::cartsync::ConflictResolver;
 use replication_katas::katas::failover::FailoverCoordinator;
 use replication_katas::katas::quickpost::ReadYourWritesRouter;
 use replication_katas::katas::quorum::Quorum;
@@ -64,6 +65,13 @@ mod failover_naive;
 #[path = "../katas/cartsync.rs"]
 mod cartsync;
 
+#[allow(clippy::new_without_default)]
+#[path = "../solutions/cartsync.rs"]
+mod cartsync_solution;
+
+#[path = "../solutions/cartsync_naive.rs"]
+mod cartsync_naive;
+
 /// Implementations that misbehave on purpose, for the isolation tests; debug builds
 /// only, registered only when `REPLICATION_KATAS_MISBEHAVING=1` (see the file).
 #[cfg(debug_assertions)]
@@ -75,9 +83,16 @@ type QuickPostRouter = Box<dyn ReadYourWritesRouter>;
 type FailoverImpl = Box<dyn FailoverCoordinator>;
 type QuorumImpl = Box<dyn Quorum>;
 type TaskFlowRouter = Box<dyn MonotonicReadsRouter>;
+type CartSyncImpl = Box<dyn ConflictResolver>;
 
 fn registry() -> Registry {
-    Registry::new(vec![quickpost(), taskflow(), quorum(), failover()])
+    Registry::new(vec![
+        quickpost(),
+        taskflow(),
+        quorum(),
+        failover(),
+        cartsync(),
+    ])
 }
 
 fn quickpost() -> Box<dyn KataRunner> {
@@ -262,6 +277,51 @@ fn failover() -> Box<dyn KataRunner> {
                 name: "hair-trigger",
                 flaw: "5 s timeout: fails over a leader that was only paused",
                 make: || -> FailoverImpl { Box::new(Naive::new(Flaw::HairTrigger)) },
+                source: "",
+            },
+        ],
+    )
+}
+
+fn cartsync() -> Box<dyn KataRunner> {
+    use cartsync_naive::{Flaw, Naive};
+    replication_katas::katas::cartsync::entry(
+        || -> CartSyncImpl { Box::new(cartsync::Resolver::new()) },
+        vec![
+            Solution {
+                name: "instructor",
+                flaw: "",
+                make: || -> CartSyncImpl { Box::new(cartsync_solution::Resolver::new()) },
+                source: include_str!("../solutions/cartsync.rs"),
+            },
+            Solution {
+                name: "lww-wall-clock",
+                flaw: "latest wall-clock timestamp wins: NYC's concurrent title is lost, and skew beats causality",
+                make: || -> CartSyncImpl { Box::new(Naive::new(Flaw::LwwWallClock)) },
+                source: "",
+            },
+            Solution {
+                name: "last-arrival-wins",
+                flaw: "whatever arrives replaces what a region had: regions end up different",
+                make: || -> CartSyncImpl { Box::new(Naive::new(Flaw::LastArrivalWins)) },
+                source: "",
+            },
+            Solution {
+                name: "lamport-lww",
+                flaw: "largest Lamport timestamp wins: converges, but a concurrent write vanishes",
+                make: || -> CartSyncImpl { Box::new(Naive::new(Flaw::LamportLww)) },
+                source: "",
+            },
+            Solution {
+                name: "union-cart",
+                flaw: "carts merged by union: a removed item comes back",
+                make: || -> CartSyncImpl { Box::new(Naive::new(Flaw::UnionCart)) },
+                source: "",
+            },
+            Solution {
+                name: "counter-per-region",
+                flaw: "orders versions by their own region's counter only: spurious siblings",
+                make: || -> CartSyncImpl { Box::new(Naive::new(Flaw::CounterPerRegion)) },
                 source: "",
             },
         ],

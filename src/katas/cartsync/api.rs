@@ -213,7 +213,9 @@ impl Cart {
 /// The grader calls `compare` and `merge` directly on vector pairs (the textbook cases
 /// and every small vector), uses `merge` to build the vector of each new write from
 /// the versions its writer saw, and calls `resolve` and `merge_cart` every time a region
-/// receives another region's state.
+/// receives another region's state. A region applies the user's own write to a field
+/// through `resolve` too: `local` is what the region showed the user, `remote` the new
+/// version alone (whose vector includes everything shown).
 pub trait ConflictResolver {
     /// How `a` relates to `b`: `Before` (a happened before b), `After`, `Equal` or
     /// `Concurrent`. `[A:1, B:0, C:0]` against `[A:0, B:1, C:0]` is `Concurrent`.
@@ -224,8 +226,10 @@ pub trait ConflictResolver {
     fn merge(&self, a: &VersionVector, b: &VersionVector) -> VersionVector;
 
     /// The versions of one single-value field after a region holding `local` receives
-    /// `remote` (another region's versions of the same field). Each side holds one
-    /// version, or several concurrent ones (siblings).
+    /// `remote` (another region's versions of the same field, or the user's new
+    /// write). Each side holds one version, or several concurrent ones (siblings).
+    /// Only which versions you return counts: a version is its write's, whatever you
+    /// change in a copy.
     ///
     /// Keep every version no other version happened after — concurrent ones all stay,
     /// as siblings the user resolves with their next write — and drop the ones that
