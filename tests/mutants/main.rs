@@ -17,6 +17,7 @@
 
 mod harness;
 
+mod cartsync;
 mod failover;
 mod quickpost;
 mod quorum;

@@ -28,8 +28,18 @@ pub static MERGE_CART: LearnerFn = LearnerFn::new("ConflictResolver::merge_cart"
 /// Replication stops being followed this long after the last operation or heal: a
 /// resolver whose regions keep sending each other changed states never drains.
 pub const SETTLE_MS: Millis = 10 * 60_000;
-/// Most deliveries a run processes after the last operation, for the same reason.
-pub const MAX_DRAIN_DELIVERIES: usize = 5_000;
+
+/// Deliveries that change a state drawn in a timeline at most; past them, one line
+/// says the rest were left out.
+pub const MAX_TRACED_DELIVERIES: usize = 40;
+
+/// Delivers messages up to a time, within a budget of deliveries.
+struct Pump {
+    deliveries: u64,
+    cap: u64,
+    /// When the last message was delivered.
+    last: Millis,
+}
 
 /// The set of writes a region has received: a bitset over operation numbers, cheap to
 /// copy into every message.
@@ -95,6 +105,8 @@ struct Run<'a> {
     next_op: usize,
     spurious: usize,
     siblings_shown: usize,
+    /// Deliveries that changed the receiving region's state.
+    changed_deliveries: usize,
 }
 
 fn event(at: Millis, lane: Lane, text: String, label: String) -> TraceEvent {
@@ -260,6 +272,7 @@ pub fn run(
         next_op: 0,
         spurious: 0,
         siblings_shown: 0,
+        changed_deliveries: 0,
     };
     run.vector_checks(resolver)?;
     let mut states = run.initial_states();
@@ -267,66 +280,36 @@ pub fn run(
     if trace {
         run.trace_partitions();
     }
-    let mut deliveries = 0u64;
+    // A resolver that changes every state it receives keeps the regions sending each
+    // other new states for ever (and, with three regions, ever more of them): past
+    // this many deliveries the run stops following replication.
+    let n = s.regions.len() as u64;
+    let cap = 16 + 4 * (s.operations.len() as u64 + 1) * n * n;
+    let mut pump = Pump {
+        deliveries: 0,
+        cap,
+        last: 0,
+    };
     for op in &s.operations {
-        while let Some(d) = net.next_until(op.at_ms) {
-            deliveries += 1;
-            run.deliver(
-                resolver,
-                &mut states,
-                &mut net,
-                d.to,
-                d.from,
-                d.at,
-                d.message,
-            )?;
-        }
+        pump.until(&mut run, resolver, &mut states, &mut net, op.at_ms)?;
         let r = s.region_index(&op.region).expect("validated");
         run.local(resolver, &mut states, &mut net, r, op)?;
     }
     // Drain: every partition heals, every message arrives — unless the resolver keeps
     // the regions sending each other changed states.
     let last = s.operations.last().map_or(0, |o| o.at_ms);
-    let horizon = last.max(run.topo.last_heal()) + SETTLE_MS;
-    let mut drained = 0;
-    let mut end = last.max(run.topo.last_heal());
+    let quiet = last.max(run.topo.last_heal());
+    pump.until(&mut run, resolver, &mut states, &mut net, quiet)?;
     // Once the last operation is made and every partition has healed, each region
     // ships its state once more (anti-entropy, as Dynamo-style stores run in the
     // background): a region that kept its state unchanged on receipt still gets to
     // tell the others what it holds.
-    while let Some(d) = net.next_until(end) {
-        deliveries += 1;
-        run.deliver(
-            resolver,
-            &mut states,
-            &mut net,
-            d.to,
-            d.from,
-            d.at,
-            d.message,
-        )?;
-    }
     for (r, state) in states.iter().enumerate() {
-        net.broadcast(end, r, state);
+        net.broadcast(quiet, r, state);
     }
-    while let Some(at) = net.next_arrival() {
-        if at > horizon || drained >= MAX_DRAIN_DELIVERIES {
-            break;
-        }
-        let d = net.next_until(at).expect("a message arrives");
-        end = end.max(d.at);
-        drained += 1;
-        deliveries += 1;
-        run.deliver(
-            resolver,
-            &mut states,
-            &mut net,
-            d.to,
-            d.from,
-            d.at,
-            d.message,
-        )?;
-    }
+    pump.until(&mut run, resolver, &mut states, &mut net, quiet + SETTLE_MS)?;
+    let end = pump.last.max(quiet);
+    let deliveries = pump.deliveries;
     let settled = net.next_arrival().is_none();
     run.finish(&states, end, settled);
     run.out.events = deliveries + s.operations.len() as u64;
@@ -338,6 +321,27 @@ pub fn run(
     run.out.trace.sort_by_key(|e| e.at);
     run.out.mark_violations();
     Ok(run.out)
+}
+
+impl Pump {
+    fn until(
+        &mut self,
+        run: &mut Run<'_>,
+        resolver: &mut dyn ConflictResolver,
+        states: &mut [State],
+        net: &mut Network<State>,
+        t: Millis,
+    ) -> Result<(), LearnerFault> {
+        while self.deliveries < self.cap {
+            let Some(d) = net.next_until(t) else {
+                break;
+            };
+            self.deliveries += 1;
+            self.last = d.at;
+            run.deliver(resolver, states, net, d.to, d.from, d.at, d.message)?;
+        }
+        Ok(())
+    }
 }
 
 impl Run<'_> {
@@ -538,7 +542,22 @@ impl Run<'_> {
             next.cart = merged;
         }
         let changed = !changed_fields.is_empty() || cart_changed;
-        if self.trace && changed {
+        if changed {
+            self.changed_deliveries += 1;
+        }
+        if self.trace && changed && self.changed_deliveries > MAX_TRACED_DELIVERIES {
+            if self.changed_deliveries == MAX_TRACED_DELIVERIES + 1 {
+                self.out.trace.push(event(
+                    at,
+                    Lane::Node(self.names[to].clone()),
+                    "from here on, deliveries that change a state are left out of the \
+                     timeline: there are too many (the regions keep changing each other's \
+                     state)"
+                        .into(),
+                    "… (more deliveries left out)".into(),
+                ));
+            }
+        } else if self.trace && changed {
             let cell = self.state_cell(&next, &changed_fields, cart_changed);
             let mut e = event(
                 at,
