@@ -167,6 +167,16 @@ impl Run<'_> {
         parts.join(" · ")
     }
 
+    /// Whether the scenario touches the cart at all (else the cart is left out of cells).
+    fn uses_cart(&self) -> bool {
+        !self.s.initial_cart.is_empty()
+            || self
+                .s
+                .operations
+                .iter()
+                .any(|o| o.add.is_some() || o.remove.is_some())
+    }
+
     fn new_write(&mut self) -> WriteId {
         self.next_write += 1;
         WriteId(self.next_write)
@@ -654,11 +664,20 @@ impl Run<'_> {
                             v.wall_clock_ms,
                             v.lamport
                         ),
-                        format!("set {field} '{value}' @{}", self.names[r]),
+                        format!("set {field}"),
                     );
                     e.op = Some(op);
-                    e.cells
-                        .push((self.names[r].clone(), format!("= {}", self.field_cell(now))));
+                    // The write, its vector and clock; and what the region kept, when the
+                    // resolver did not simply keep the new version.
+                    let mut cell = format!(
+                        "+ '{value}' {} clock {}",
+                        self.vector(&v.vector),
+                        v.wall_clock_ms
+                    );
+                    if now.len() != 1 || now[0].write != v.write {
+                        let _ = write!(cell, " ⇒ {}", self.field_cell(now));
+                    }
+                    e.cells.push((self.names[r].clone(), cell));
                     self.out.trace.push(e);
                 }
             }
@@ -692,7 +711,7 @@ impl Run<'_> {
                         at,
                         lane,
                         format!("adds '{item}' at {} (dot {dot})", self.names[r]),
-                        format!("add '{item}' @{}", self.names[r]),
+                        format!("add '{item}'"),
                     );
                     e.op = Some(op);
                     e.cells.push((self.names[r].clone(), format!("= {cell}")));
@@ -709,7 +728,7 @@ impl Run<'_> {
                                 "would remove '{item}' at {}, which does not show it",
                                 self.names[r]
                             ),
-                            format!("remove '{item}' @{}: not there", self.names[r]),
+                            format!("remove '{item}': not there"),
                         ));
                     }
                     return Ok(());
@@ -738,7 +757,7 @@ impl Run<'_> {
                         at,
                         lane,
                         format!("removes '{item}' at {}", self.names[r]),
-                        format!("remove '{item}' @{}", self.names[r]),
+                        format!("remove '{item}'"),
                     );
                     e.op = Some(op);
                     e.cells.push((self.names[r].clone(), format!("= {cell}")));
@@ -764,12 +783,12 @@ impl Run<'_> {
                 self.out.violations.extend(violations);
                 if self.trace {
                     let fields: Vec<String> = states[r].fields.keys().cloned().collect();
-                    let cell = self.state_cell(&states[r], &fields, true);
+                    let cell = self.state_cell(&states[r], &fields, self.uses_cart());
                     let mut e = event(
                         at,
                         lane,
                         format!("views the profile and cart at {}: {cell}", self.names[r]),
-                        format!("view @{}", self.names[r]),
+                        "view".to_string(),
                     );
                     e.op = Some(op);
                     e.cells
@@ -810,7 +829,7 @@ impl Run<'_> {
                 }
             }
             let fields: Vec<String> = state.fields.keys().cloned().collect();
-            let cell = self.state_cell(state, &fields, true);
+            let cell = self.state_cell(state, &fields, self.uses_cart());
             if self.trace {
                 let mut e = event(
                     end,
