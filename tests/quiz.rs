@@ -6,7 +6,7 @@ mod common;
 use common::{Output, run_env, temp_dir};
 use replication_katas::quiz::{self, Expected, Known, Quiz};
 
-const KATAS: [&str; 4] = ["quickpost", "taskflow", "quorum", "failover"];
+const KATAS: [&str; 5] = ["quickpost", "taskflow", "quorum", "failover", "cartsync"];
 
 fn shipped(kata: &str) -> Quiz {
     quiz::load(kata, None, &Known::default()).unwrap().unwrap()

@@ -246,7 +246,10 @@ mod tests {
     #[test]
     fn every_shipped_quiz_validates_and_is_big_enough() {
         let katas: Vec<&str> = katas().collect();
-        assert_eq!(katas, ["failover", "quickpost", "quorum", "taskflow"]);
+        assert_eq!(
+            katas,
+            ["cartsync", "failover", "quickpost", "quorum", "taskflow"]
+        );
         for kata in katas {
             let (path, text) = embedded(kata).unwrap();
             assert_eq!(path, format!("quizzes/{kata}.yaml"));
@@ -295,13 +298,19 @@ mod tests {
             ("failover", "semi-sync-loss", (2041 - 2036) as f64),
             ("failover", "old-leader-writes", 5.0 * 60.0),
             ("failover", "majority-size", (7 - (7 / 2 + 1)) as f64),
+            // [3,1,2] ∨ [2,4,0] = [3,4,2]; London counts its write: [3,5,2].
+            ("cartsync", "merged-vector-total", (3 + (4 + 1) + 2) as f64),
+            // t + d − 4000 > t: d > 4000, the smallest whole millisecond.
+            ("cartsync", "lww-skew-window", (4_000 + 1) as f64),
+            // One surviving version per region, all concurrent.
+            ("cartsync", "siblings-after-partition", 3.0),
         ];
         // hash(user) mod 2 against mod 3 over every residue mod 6.
         let moved = (0..6).filter(|h| h % 2 != h % 3).count() as f64 / 6.0;
         expected.push(("taskflow", "mod-n-moves", moved));
         // The dashboard's replica: 60% plus a third of the rest, over an even third.
         expected.push(("taskflow", "hot-user-imbalance", (0.6 + 0.4 / 3.0) * 3.0));
-        for kata in ["quickpost", "taskflow", "quorum", "failover"] {
+        for kata in ["quickpost", "taskflow", "quorum", "failover", "cartsync"] {
             for c in &shipped(kata).challenges {
                 let (_, _, want) = expected
                     .iter()
