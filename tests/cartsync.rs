@@ -50,7 +50,10 @@ fn failing(json: &serde_json::Value) -> Vec<(String, Vec<String>)> {
         .collect()
 }
 
-fn expect(rows: &[(&str, &[&str])]) -> Vec<(String, Vec<String>)> {
+/// Failing scenarios, each with its reasons.
+type Failures = Vec<(String, Vec<String>)>;
+
+fn expect(rows: &[(&str, &[&str])]) -> Failures {
     rows.iter()
         .map(|(n, r)| (n.to_string(), r.iter().map(|x| x.to_string()).collect()))
         .collect()
@@ -146,7 +149,7 @@ fn each_naive_strategy_fails_for_its_own_reason() {
     let lost_and_causality = &["causality", "no-silently-lost-update"][..];
     let spurious = &["budget:spurious_siblings"][..];
     let resurrected = &["causality"][..];
-    let cases: Vec<(&str, Vec<(String, Vec<String>)>)> = vec![
+    let cases: Vec<(&str, Failures)> = vec![
         (
             "lww-wall-clock",
             expect(&[

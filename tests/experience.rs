@@ -157,6 +157,7 @@ fn the_shipped_skeletons_are_unimplemented_katas() {
     for (kata, skeleton) in [
         ("quickpost", SKELETON),
         ("taskflow", include_str!("../skeletons/taskflow.rs")),
+        ("cartsync", include_str!("../skeletons/cartsync.rs")),
     ] {
         assert!(skeleton.contains("todo!()"), "{kata}");
         assert!(skeleton.contains("// TODO"), "{kata}");

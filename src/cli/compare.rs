@@ -261,6 +261,7 @@ fn columns(c: &Comparison) -> (Vec<String>, Vec<String>) {
         "downtime",
         "acknowledged_writes_lost",
         "needless_failovers",
+        "spurious_siblings",
     ] {
         if c.implementations.iter().any(|r| r.metrics.contains_key(m)) {
             metrics.push(m.to_string());
@@ -280,6 +281,9 @@ fn short(name: &str) -> String {
         "monotonic-reads" => "MR viol".into(),
         "quorum-intersection" => "QI viol".into(),
         "convergence" => "conv viol".into(),
+        "causality" => "causal viol".into(),
+        "no-silently-lost-update" => "lost upd".into(),
+        "spurious_siblings" => "spurious".into(),
         "exact-quorum-math" => "wrong".into(),
         "no-lost-acknowledged-writes" => "lost viol".into(),
         "single-writable-leader" => "2 leaders".into(),
@@ -304,7 +308,16 @@ fn meaning(name: &str) -> &'static str {
         "quorum-intersection" => {
             "quorum-intersection violations: a read missed the latest acknowledged write"
         }
-        "convergence" => "convergence violations: replicas still differ after read repair",
+        "convergence" => {
+            "convergence violations: replicas still differ after read repair or replication"
+        }
+        "causality" => "causality violations: a write held in place of one that happened after it",
+        "no-silently-lost-update" => {
+            "no-silently-lost-update violations: a write neither held nor superseded"
+        }
+        "spurious_siblings" => {
+            "versions shown side by side although one happened after the other (it has a budget)"
+        }
         "exact-quorum-math" => "wrong answers from the quorum functions (overlap, probabilities…)",
         "no-lost-acknowledged-writes" => {
             "no-lost-acknowledged-writes violations: a promotion lost acknowledged writes"

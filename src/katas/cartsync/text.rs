@@ -2,7 +2,7 @@
 //! read and edited as prose.
 
 pub const SUMMARY: &str =
-    "regions that all accept writes: keep concurrent edits as siblings, merge carts add-wins";
+    "every region accepts writes: keep concurrent edits, merge carts add-wins";
 
 pub const STORY: &str = "\
 CartSync is a shop that runs in two or three regions — NYC and London, say, sometimes
