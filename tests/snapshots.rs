@@ -66,3 +66,18 @@ fn quorum_first_response_wins_breaks_intersection() {
 fn failover_no_fencing_is_split_brain() {
     insta::assert_snapshot!(report_of("failover", "no-fencing"));
 }
+
+#[test]
+fn cartsync_instructor_pass() {
+    insta::assert_snapshot!(report_of("cartsync", "instructor"));
+}
+
+#[test]
+fn cartsync_lww_wall_clock_loses_updates() {
+    insta::assert_snapshot!(report_of("cartsync", "lww-wall-clock"));
+}
+
+#[test]
+fn cartsync_union_cart_brings_a_removed_item_back() {
+    insta::assert_snapshot!(report_of("cartsync", "union-cart"));
+}

@@ -143,13 +143,28 @@ impl Run<'_> {
             .join(" | ")
     }
 
-    fn cart_cell(cart: &Cart) -> String {
-        let items: Vec<&str> = cart.item_names().collect();
-        if items.is_empty() {
-            "cart: empty".into()
+    /// "cart: charger nyc:1, cable london:2 · seen [nyc:1, london:2]": each item with
+    /// the dots that hold it, and the context (every addition seen, removed or not).
+    fn cart_cell(&self, cart: &Cart) -> String {
+        let name = |r: Region| self.names.get(r.0 as usize).map_or("?", String::as_str);
+        let items: Vec<String> = cart
+            .items
+            .iter()
+            .filter(|(_, dots)| !dots.is_empty())
+            .map(|(item, dots)| {
+                let dots: Vec<String> = dots
+                    .iter()
+                    .map(|d| format!("{}:{}", name(d.region), d.counter))
+                    .collect();
+                format!("{item} {}", dots.join("+"))
+            })
+            .collect();
+        let items = if items.is_empty() {
+            "empty".to_string()
         } else {
-            format!("cart: {}", items.join(", "))
-        }
+            items.join(", ")
+        };
+        format!("cart: {items} · seen {}", self.vector(&cart.context))
     }
 
     /// "title 'A' [nyc:1] · cart: case" — the parts of `state` named.
@@ -162,7 +177,7 @@ impl Run<'_> {
             })
             .collect();
         if cart {
-            parts.push(Self::cart_cell(&state.cart));
+            parts.push(self.cart_cell(&state.cart));
         }
         parts.join(" · ")
     }
@@ -706,7 +721,7 @@ impl Run<'_> {
                     after: past,
                 });
                 if self.trace {
-                    let cell = Self::cart_cell(&states[r].cart);
+                    let cell = self.cart_cell(&states[r].cart);
                     let mut e = event(
                         at,
                         lane,
@@ -752,7 +767,7 @@ impl Run<'_> {
                     after: past,
                 });
                 if self.trace {
-                    let cell = Self::cart_cell(&states[r].cart);
+                    let cell = self.cart_cell(&states[r].cart);
                     let mut e = event(
                         at,
                         lane,

@@ -77,5 +77,5 @@ pub const HINTS: &[&str] = &[
 ];
 
 /// What the timeline's cells mean.
-pub const LEGEND: &str = "= the region's versions after the step ([region:counter] vectors) · \
-cart: items · ⇐ received from · ✂ partition · ✗ the step that broke a guarantee";
+pub const LEGEND: &str =
+    "'v' [r:n] version, vector · item r:n held by that addition · seen: additions seen · ⇐ from";
