@@ -19,6 +19,7 @@ use crate::report::{BudgetCheck, Lane, Metric, Relative, TraceEvent, Unit};
 use crate::sim::multileader::{Network, Topology};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
+use std::rc::Rc;
 
 pub static COMPARE: LearnerFn = LearnerFn::new("ConflictResolver::compare");
 pub static MERGE: LearnerFn = LearnerFn::new("ConflictResolver::merge");
@@ -301,7 +302,7 @@ pub fn run(
     };
     run.vector_checks(resolver)?;
     let mut states = run.initial_states();
-    let mut net: Network<State> = Network::new(topo);
+    let mut net: Network<Rc<State>> = Network::new(topo);
     if trace {
         run.trace_partitions();
     }
@@ -330,7 +331,7 @@ pub fn run(
     // background): a region that kept its state unchanged on receipt still gets to
     // tell the others what it holds.
     for (r, state) in states.iter().enumerate() {
-        net.broadcast(quiet, r, state);
+        net.broadcast(quiet, r, &Rc::new(state.clone()));
     }
     pump.until(&mut run, resolver, &mut states, &mut net, quiet + SETTLE_MS)?;
     let end = pump.last.max(quiet);
@@ -354,7 +355,7 @@ impl Pump {
         run: &mut Run<'_>,
         resolver: &mut dyn ConflictResolver,
         states: &mut [State],
-        net: &mut Network<State>,
+        net: &mut Network<Rc<State>>,
         t: Millis,
     ) -> Result<(), LearnerFault> {
         while self.deliveries < self.cap {
@@ -532,17 +533,15 @@ impl Run<'_> {
         &mut self,
         resolver: &mut dyn ConflictResolver,
         states: &mut [State],
-        net: &mut Network<State>,
+        net: &mut Network<Rc<State>>,
         to: usize,
         from: usize,
         at: Millis,
-        remote: State,
+        remote: Rc<State>,
     ) -> Result<(), LearnerFault> {
         let local = &states[to];
-        let mut next = local.clone();
-        next.lamport = local.lamport.max(remote.lamport);
-        next.known.union(&remote.known);
         let mut changed_fields = Vec::new();
+        let mut new_fields = Vec::new();
         for (field, theirs) in &remote.fields {
             if theirs.is_empty() {
                 continue;
@@ -554,18 +553,28 @@ impl Run<'_> {
             let merged = self.canonical(merged);
             if merged.as_slice() != ours {
                 changed_fields.push(field.clone());
+                new_fields.push((field.clone(), merged));
             }
-            next.fields.insert(field.clone(), merged);
         }
-        let mut cart_changed = false;
+        let mut new_cart = None;
         if remote.cart != Cart::default() {
             let mut merged = self.guard.call(&MERGE_CART, || {
                 resolver.merge_cart(&local.cart, &remote.cart)
             })?;
             merged.items.retain(|_, dots| !dots.is_empty());
-            cart_changed = merged != local.cart;
-            next.cart = merged;
+            if merged != local.cart {
+                new_cart = Some(merged);
+            }
         }
+        let cart_changed = new_cart.is_some();
+        let next = &mut states[to];
+        next.lamport = next.lamport.max(remote.lamport);
+        next.known.union(&remote.known);
+        next.fields.extend(new_fields);
+        if let Some(cart) = new_cart {
+            next.cart = cart;
+        }
+        let next = &states[to];
         let changed = !changed_fields.is_empty() || cart_changed;
         if changed {
             self.changed_deliveries += 1;
@@ -583,7 +592,7 @@ impl Run<'_> {
                 ));
             }
         } else if self.trace && changed {
-            let cell = self.state_cell(&next, &changed_fields, cart_changed);
+            let cell = self.state_cell(next, &changed_fields, cart_changed);
             let mut e = event(
                 at,
                 Lane::Node(self.names[to].clone()),
@@ -596,11 +605,8 @@ impl Run<'_> {
             e.label = format!("⇐ {}: {cell}", self.names[from]);
             self.out.trace.push(e);
         }
-        if changed || next.known != states[to].known {
-            states[to] = next;
-        }
         if changed {
-            net.broadcast(at, to, &states[to]);
+            net.broadcast(at, to, &Rc::new(states[to].clone()));
         }
         Ok(())
     }
@@ -610,7 +616,7 @@ impl Run<'_> {
         &mut self,
         resolver: &mut dyn ConflictResolver,
         states: &mut [State],
-        net: &mut Network<State>,
+        net: &mut Network<Rc<State>>,
         r: usize,
         o: &super::scenario::Operation,
     ) -> Result<(), LearnerFault> {
@@ -813,7 +819,7 @@ impl Run<'_> {
                 return Ok(());
             }
         }
-        net.broadcast(at, r, &states[r]);
+        net.broadcast(at, r, &Rc::new(states[r].clone()));
         Ok(())
     }
 
