@@ -149,10 +149,13 @@ fn each_naive_strategy_fails_for_its_own_reason() {
     let lost_and_causality = &["causality", "no-silently-lost-update"][..];
     let spurious = &["budget:spurious_siblings"][..];
     let resurrected = &["causality"][..];
+    // A view shows the gift wrap without the email it followed: effect before cause.
+    let lost_and_prefix = &["consistent-prefix", "no-silently-lost-update"][..];
     let cases: Vec<(&str, Failures)> = vec![
         (
             "lww-wall-clock",
             expect(&[
+                ("effect-before-cause", lost_and_prefix),
                 ("exercise-email-skew", lost_and_causality),
                 ("guide-title-conflict", lost),
                 ("late-healing-partition", lost),
@@ -164,6 +167,7 @@ fn each_naive_strategy_fails_for_its_own_reason() {
         (
             "lamport-lww",
             expect(&[
+                ("effect-before-cause", lost_and_prefix),
                 ("guide-title-conflict", lost),
                 ("late-healing-partition", lost),
             ]),
@@ -203,6 +207,7 @@ fn each_naive_strategy_fails_for_its_own_reason() {
         [
             "cart-add-wins",
             "cart-removed-stays-removed",
+            "effect-before-cause",
             "exercise-email-skew",
             "guide-title-conflict",
             "late-healing-partition",

@@ -9,8 +9,8 @@
 use super::api::{Cart, Causality, ConflictResolver, Dot, Region, Version, VersionVector, WriteId};
 use super::scenario::{Action, CartSyncScenario};
 use crate::checkers::{
-    StateSeen, Update, UpdateKind, Violation, causality, convergence, no_silently_lost_update,
-    spurious_siblings,
+    CausalWrite, Observation, StateSeen, Update, UpdateKind, Violation, causality,
+    consistent_prefix, convergence, no_silently_lost_update, spurious_siblings,
 };
 use crate::grader::{Guard, LearnerFault, LearnerFn};
 use crate::katas::ScenarioRun;
@@ -794,7 +794,8 @@ impl Run<'_> {
                     held: &held,
                     known: &past,
                 };
-                let violations = causality(&self.updates, &seen);
+                let mut violations = causality(&self.updates, &seen);
+                violations.extend(self.prefix(op, at, r, &held, &past));
                 self.spurious += spurious_siblings(&self.updates, &seen);
                 self.siblings_shown += states[r]
                     .fields
@@ -821,6 +822,69 @@ impl Run<'_> {
         }
         net.broadcast(at, r, &Rc::new(states[r].clone()));
         Ok(())
+    }
+
+    /// Consistent prefix at a view (DDIA's "consistent prefix reads", across objects
+    /// and regions): the state shown must not hold a write without each write it
+    /// followed — the write itself, or something that replaced it. A view "has" a write
+    /// when it holds it, or when the region has received a later write to the same
+    /// object. Removals are effects of what they remove, not causes to show.
+    fn prefix(
+        &self,
+        op: usize,
+        at: Millis,
+        r: usize,
+        held: &BTreeMap<String, Vec<usize>>,
+        known: &BTreeSet<usize>,
+    ) -> Vec<Violation> {
+        let shown: BTreeSet<usize> = held.values().flatten().copied().collect();
+        let replaced = |u: &Update| {
+            self.updates
+                .iter()
+                .any(|v| v.object == u.object && known.contains(&v.op) && v.after.contains(&u.op))
+        };
+        let causes: BTreeSet<usize> = self
+            .updates
+            .iter()
+            .filter(|u| u.kind != UpdateKind::Remove)
+            .map(|u| u.op)
+            .collect();
+        let writes: Vec<CausalWrite> = self
+            .updates
+            .iter()
+            .filter(|u| shown.contains(&u.op))
+            .map(|u| CausalWrite {
+                op: u.op,
+                what: u.what.clone(),
+                after: u.after.intersection(&causes).copied().collect(),
+            })
+            .chain(
+                self.updates
+                    .iter()
+                    .filter(|u| !shown.contains(&u.op))
+                    .map(|u| CausalWrite {
+                        op: u.op,
+                        what: u.what.clone(),
+                        after: Vec::new(),
+                    }),
+            )
+            .collect();
+        let seen: Vec<usize> = self
+            .updates
+            .iter()
+            .filter(|u| shown.contains(&u.op) || (known.contains(&u.op) && replaced(u)))
+            .map(|u| u.op)
+            .collect();
+        consistent_prefix(
+            &writes,
+            &[Observation {
+                op,
+                at,
+                observer: self.s.user.clone(),
+                node: self.names[r].clone(),
+                seen,
+            }],
+        )
     }
 
     /// The checkers over every region's final state, the metrics and the budget.
