@@ -2,6 +2,12 @@
 //! Concurrent — the Equal case is forgotten, so a vector compared with itself is Before.
 //! The same write arriving from both sides is then "older than itself" and dropped from
 //! both. Causality: compare is not exact.
+//!
+//! Not in the suite's list today: resolve then never recognises the same write twice,
+//! so every delivery doubles a field's versions and the grade does not finish. The
+//! CLI stops it (`resolve did not return within 2000 ms`, blaming a loop); the suite's
+//! harness grades without a time limit and would hang. Add it back once the grader
+//! bounds a state's size (or the suite grades with a limit).
 
 use super::base;
 use crate::harness::Expect;
