@@ -96,6 +96,7 @@ fn registry() -> Registry {
 }
 
 fn quickpost() -> Box<dyn KataRunner> {
+    #[cfg_attr(not(debug_assertions), allow(unused_mut))]
     let mut solutions = quickpost_solutions();
     #[allow(unused_mut)]
     let mut learner: fn() -> QuickPostRouter = || Box::new(quickpost::Router::new());

@@ -34,8 +34,24 @@ enum How {
     ThreadPanic,
     /// A panic while a value whose `Drop` panics is being unwound: Rust aborts.
     PanicInDrop,
-    /// A thread that panics a little later, after the call returned, never joined.
+    /// A thread, never joined, that panics after the call that started it returned:
+    /// the next call waits until it has (see [`POLLER_DOWN`]), so the panic lands
+    /// between calls on every run, however fast the machine.
     LateThreadPanic,
+}
+
+/// Set once the poller thread of [`How::LateThreadPanic`] has panicked.
+static POLLER_DOWN: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Sets [`POLLER_DOWN`] while the poller unwinds: the panic hook (which records the
+/// stray panic) runs before unwinding drops this, so a call that sees the flag knows
+/// the grader has seen the panic.
+struct PollerDown;
+
+impl Drop for PollerDown {
+    fn drop(&mut self) {
+        POLLER_DOWN.store(true, std::sync::atomic::Ordering::Release);
+    }
 }
 
 /// Panics when dropped, as cleanup code that assumes too much does.
@@ -75,6 +91,14 @@ impl ReadYourWritesRouter for Misbehaving {
                 }
             }
             How::Sleep => std::thread::sleep(std::time::Duration::from_millis(50)),
+            How::LateThreadPanic if self.reads > 3 => {
+                let start = std::time::Instant::now();
+                while !POLLER_DOWN.load(std::sync::atomic::Ordering::Acquire)
+                    && start.elapsed() < std::time::Duration::from_secs(10)
+                {
+                    std::thread::yield_now();
+                }
+            }
             _ if self.reads != 3 => {}
             How::StackOverflow => {
                 std::hint::black_box(deeper(0));
@@ -109,7 +133,7 @@ impl ReadYourWritesRouter for Misbehaving {
                     std::thread::Builder::new()
                         .name("lag-poller".into())
                         .spawn(|| {
-                            std::thread::sleep(std::time::Duration::from_millis(100));
+                            let _down = PollerDown;
                             panic!("poller lost its connection");
                         })
                         .expect("spawns");
