@@ -373,6 +373,19 @@ fn the_same_seed_gives_the_same_bytes() {
 #[test]
 fn cartsync_is_listed_shown_and_replayed_with_a_lane_per_region() {
     let list = sh("kata list --color never --seed 1");
+    // Five katas, and the longest topic ("multi-leader conflicts") does not push its
+    // row's difficulty out of the column the others use.
+    let star_columns: Vec<usize> = list
+        .stdout
+        .lines()
+        .filter_map(|l| l.find('★').map(|byte| l[..byte].chars().count()))
+        .collect();
+    assert_eq!(star_columns.len(), 5, "{}", list.stdout);
+    assert!(
+        star_columns.windows(2).all(|w| w[0] == w[1]),
+        "{}",
+        list.stdout
+    );
     assert!(list.stdout.contains("cartsync"), "{}", list.stdout);
     let show = sh("kata show cartsync --color never");
     for needle in ["merge_cart", "1000", "1001", "siblings"] {
@@ -402,4 +415,33 @@ fn cartsync_is_listed_shown_and_replayed_with_a_lane_per_region() {
     // Vectors at each step, and the resurrected socks named.
     assert!(out.stdout.contains("[nyc:"), "{}", out.stdout);
     assert!(out.stdout.contains("came back"), "{}", out.stdout);
+}
+
+#[test]
+fn compare_labels_and_explains_every_cartsync_column_in_full() {
+    let out = sh("compare cartsync --seed 3 --random 20 --color never");
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let header = out
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("implementation"))
+        .unwrap_or_else(|| panic!("{}", out.stdout));
+    for label in [
+        "causal viol",
+        "prefix viol",
+        "lost upd",
+        "conv viol",
+        "spurious",
+    ] {
+        assert!(header.contains(label), "{label} in {header}");
+    }
+    let legend = out.stdout.split("Columns:").nth(1).expect("a legend");
+    // Each entry is a label and a sentence; a label alone (as "consistent-prefix"
+    // once was) is under 25 characters.
+    for line in legend.lines().filter(|l| l.starts_with("  ")) {
+        assert!(
+            line.trim().chars().count() > 25,
+            "{line:?} has no meaning: {legend}"
+        );
+    }
 }

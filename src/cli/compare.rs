@@ -282,6 +282,7 @@ fn short(name: &str) -> String {
         "quorum-intersection" => "QI viol".into(),
         "convergence" => "conv viol".into(),
         "causality" => "causal viol".into(),
+        "consistent-prefix" => "prefix viol".into(),
         "no-silently-lost-update" => "lost upd".into(),
         "spurious_siblings" => "spurious".into(),
         "exact-quorum-math" => "wrong".into(),
@@ -312,6 +313,9 @@ fn meaning(name: &str) -> &'static str {
             "convergence violations: replicas still differ after read repair or replication"
         }
         "causality" => "causality violations: a write held in place of one that happened after it",
+        "consistent-prefix" => {
+            "consistent-prefix violations: a write shown without a write it followed"
+        }
         "no-silently-lost-update" => {
             "no-silently-lost-update violations: a write neither held nor superseded"
         }
@@ -345,7 +349,16 @@ fn table(c: &Comparison, units: &BTreeMap<String, Unit>) -> String {
         c.random
     );
     // As wide as 100 columns allow.
-    let width = ((100 - 40) / (guarantees.len() + metrics.len()).max(1)).clamp(9, 11);
+    // A column is never narrower than its label (and a space), or the label is cut.
+    let widest_label = guarantees
+        .iter()
+        .chain(&metrics)
+        .map(|n| short(n).chars().count() + 1)
+        .max()
+        .unwrap_or(0);
+    let width = ((100 - 40) / (guarantees.len() + metrics.len()).max(1))
+        .clamp(9, 11)
+        .max(widest_label);
     let mut header = format!("{:<20}{:>8}{:>12}", "implementation", "verdict", "failing");
     for g in &guarantees {
         header.push_str(&cell(&short(g), width));

@@ -45,6 +45,15 @@ pub fn hint(
     }
     let seen = state.hints_seen.get(name).copied().unwrap_or(0);
     let next = seen.min(hints.len() - 1);
+    // Saved before printing: a reader that stops early (`| head`) closes the pipe, and
+    // printing into a closed pipe ends the command before it could count the hint.
+    state.hints_seen.insert(name.to_string(), next + 1);
+    if let Err(e) = progress::save(file, &state) {
+        eprintln!(
+            "warning: could not save hint progress to {}: {e}",
+            file.display()
+        );
+    }
     show(next);
     if next + 1 < hints.len() {
         println!(
@@ -55,13 +64,6 @@ pub fn hint(
         println!(
             "{}",
             "That was the last hint. `hint <kata> N` shows any of them again.".dimmed()
-        );
-    }
-    state.hints_seen.insert(name.to_string(), next + 1);
-    if let Err(e) = progress::save(file, &state) {
-        eprintln!(
-            "warning: could not save hint progress to {}: {e}",
-            file.display()
         );
     }
     ExitCode::from(EXIT_PASS)

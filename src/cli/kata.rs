@@ -206,6 +206,13 @@ pub fn list(registry: &Arc<Registry>, state: &std::path::Path, seed: u64) -> Exi
         eprintln!("warning: {w}");
     }
     println!("{}", "The katas, in order".bold());
+    // The topic column is as wide as the longest topic, so a kata added with a long
+    // one does not push its own row out of line.
+    let topic_width = registry
+        .all()
+        .map(|k| k.info().topic.chars().count())
+        .max()
+        .unwrap_or(0);
     let mut next: Option<&'static str> = None;
     let mut failing = false;
     for kata in registry.all() {
@@ -224,7 +231,7 @@ pub fn list(registry: &Arc<Registry>, state: &std::path::Path, seed: u64) -> Exi
         failing |= status.verdict == Verdict::Fail;
         let status = colored_label(&status);
         println!(
-            "  {:<11} {:<18} {:<4} {}",
+            "  {:<11} {:<topic_width$} {:<4} {}",
             info.name.bold(),
             info.topic,
             "★".repeat(info.difficulty as usize),
