@@ -34,6 +34,9 @@ pub const SETTLE_MS: Millis = 10 * 60_000;
 /// says the rest were left out.
 pub const MAX_TRACED_DELIVERIES: usize = 40;
 
+/// How many copies of one write a region's field may hold (see `canonical`).
+const MAX_COPIES_OF_A_WRITE: usize = 2;
+
 /// Delivers messages up to a time, within a budget of deliveries.
 struct Pump {
     deliveries: u64,
@@ -217,13 +220,32 @@ impl Run<'_> {
     }
 
     /// The learner's output, read as the writes it keeps: each version replaced by the
-    /// write's own (a resolver picks versions, it cannot rewrite them), sorted.
+    /// write's own (a resolver picks versions, it cannot rewrite them), sorted, and no
+    /// write kept more than twice.
+    ///
+    /// Why the cap: a resolver that never recognises the same write arriving from both
+    /// sides keeps it twice, and then four times at the next delivery — the state
+    /// doubles with every message and the grade would run out of time or memory before
+    /// any checker could say what is wrong. Two copies are all the checkers need (a
+    /// version shown twice is a spurious sibling), and a correct design never holds
+    /// even two, so the cap changes no verdict of a correct resolver.
     fn canonical(&self, versions: Vec<Version>) -> Vec<Version> {
         let mut out: Vec<Version> = versions
             .into_iter()
             .filter_map(|v| self.versions.get(&v.write).map(|(w, _)| w.clone()))
             .collect();
         out.sort_by_key(|v| v.write);
+        let mut copies = 0;
+        let mut previous = None;
+        out.retain(|v| {
+            copies = if previous == Some(v.write) {
+                copies + 1
+            } else {
+                1
+            };
+            previous = Some(v.write);
+            copies <= MAX_COPIES_OF_A_WRITE
+        });
         out
     }
 
