@@ -16,6 +16,7 @@ use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, Criterion, Throughput, criterion_group, criterion_main};
 use replication_katas::grader::{Guard, Make, Target};
 use replication_katas::katas::Kata;
+use replication_katas::katas::cartsync::CartSync;
 use replication_katas::katas::failover::Failover;
 use replication_katas::katas::quickpost::{QuickPost, ReadYourWritesRouter};
 use replication_katas::katas::quorum::QuorumKata;
@@ -23,7 +24,7 @@ use replication_katas::katas::taskflow::TaskFlow;
 use replication_katas::katas::{KataRunner, Solution};
 use std::hint::black_box;
 use std::time::Duration;
-use support::{FAILOVER, Preloaded, QUICKPOST, QUORUM, TASKFLOW, request};
+use support::{CARTSYNC, FAILOVER, Preloaded, QUICKPOST, QUORUM, TASKFLOW, request};
 
 /// QuickPost with the instructor's solution as the learner's, and one naive strategy
 /// to fail, shrink and report.
@@ -58,6 +59,7 @@ fn simulation(c: &mut Criterion) {
     bench(&mut group, "taskflow", TaskFlow, TASKFLOW);
     bench(&mut group, "quorum", QuorumKata, QUORUM);
     bench(&mut group, "failover", Failover, FAILOVER);
+    bench(&mut group, "cartsync", CartSync, CARTSYNC);
     group.finish();
 }
 

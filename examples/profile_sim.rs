@@ -16,14 +16,15 @@ mod support;
 
 use replication_katas::grader::Make;
 use replication_katas::katas::Kata;
+use replication_katas::katas::cartsync::CartSync;
 use replication_katas::katas::failover::Failover;
 use replication_katas::katas::quickpost::QuickPost;
 use replication_katas::katas::quorum::QuorumKata;
 use replication_katas::katas::taskflow::TaskFlow;
 use std::process::ExitCode;
-use support::{FAILOVER, Preloaded, QUICKPOST, QUORUM, TASKFLOW};
+use support::{CARTSYNC, FAILOVER, Preloaded, QUICKPOST, QUORUM, TASKFLOW};
 
-const USAGE: &str = "usage: profile_sim <quickpost|taskflow|quorum|failover> [REPS]";
+const USAGE: &str = "usage: profile_sim <quickpost|taskflow|quorum|failover|cartsync> [REPS]";
 
 fn simulate<K: Kata>(kata: K, make: Make<K>, reps: u64) {
     let preloaded = Preloaded::new(kata, make);
@@ -43,6 +44,7 @@ fn main() -> ExitCode {
         "taskflow" => simulate(TaskFlow, TASKFLOW, reps),
         "quorum" => simulate(QuorumKata, QUORUM, reps),
         "failover" => simulate(Failover, FAILOVER, reps),
+        "cartsync" => simulate(CartSync, CARTSYNC, reps),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);

@@ -4,6 +4,9 @@
 //! YAML parser or the random generator.
 
 #[allow(dead_code, clippy::new_without_default)]
+#[path = "../../solutions/cartsync.rs"]
+mod cartsync_solution;
+#[allow(dead_code, clippy::new_without_default)]
 #[path = "../../solutions/failover.rs"]
 mod failover_solution;
 #[allow(dead_code, clippy::new_without_default)]
@@ -18,6 +21,7 @@ mod taskflow_solution;
 
 use replication_katas::grader::{self, GradeRequest, Guard, Make, Target, run_one};
 use replication_katas::katas::Kata;
+use replication_katas::katas::cartsync::{CartSync, ConflictResolver};
 use replication_katas::katas::failover::{Failover, FailoverCoordinator};
 use replication_katas::katas::quickpost::{QuickPost, ReadYourWritesRouter};
 use replication_katas::katas::quorum::{Quorum, QuorumKata};
@@ -30,6 +34,8 @@ pub const TASKFLOW: Make<TaskFlow> =
     || -> Box<dyn MonotonicReadsRouter> { Box::new(taskflow_solution::Router::new()) };
 pub const QUORUM: Make<QuorumKata> =
     || -> Box<dyn Quorum> { Box::new(quorum_solution::Quorums::new()) };
+pub const CARTSYNC: Make<CartSync> =
+    || -> Box<dyn ConflictResolver> { Box::new(cartsync_solution::Resolver::new()) };
 pub const FAILOVER: Make<Failover> =
     || -> Box<dyn FailoverCoordinator> { Box::new(failover_solution::Coordinator::new()) };
 
