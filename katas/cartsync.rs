@@ -29,9 +29,11 @@
 //! every region holds the same state), **no silently lost update** (every acknowledged
 //! write is in the final state, superseded by a write that happened after it, or kept
 //! as a sibling), **causality** (a write is never overwritten by one that happened
-//! before it; `compare` and `merge` are exact), and counts **spurious siblings**:
-//! versions kept side by side although one happened after the other — correct, but
-//! wasteful for the user who must settle them; a correct design makes none.
+//! before it; `compare` and `merge` are exact), **consistent prefix** (a view never
+//! shows a write without each write it followed, or what replaced it), and counts
+//! **spurious siblings**: versions kept side by side although one happened after the
+//! other — correct, but wasteful for the user who must settle them; a correct design
+//! makes none.
 //!
 //! Grade with `cargo run -- grade cartsync`; stuck? `cargo run -- hint cartsync`.
 

@@ -129,7 +129,8 @@ fn kata_list_says_what_it_ran() {
     let out = sh("kata list --seed 7 --color never");
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(
-        flat(&out.stdout).contains("curated scenarios and 2,000 random ones, seed 7"),
+        flat(&out.stdout)
+            .contains("curated scenarios, 2,000 random ones and the exhaustive scope, seed 7"),
         "{}",
         out.stdout
     );

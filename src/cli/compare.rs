@@ -320,7 +320,8 @@ fn meaning(name: &str) -> &'static str {
             "no-silently-lost-update violations: a write neither held nor superseded"
         }
         "spurious_siblings" => {
-            "versions shown side by side although one happened after the other (it has a budget)"
+            "versions shown side by side although one happened after the other, or twice (it has a \
+             budget)"
         }
         "exact-quorum-math" => "wrong answers from the quorum functions (overlap, probabilities…)",
         "no-lost-acknowledged-writes" => {

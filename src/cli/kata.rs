@@ -244,8 +244,8 @@ pub fn list(registry: &Arc<Registry>, state: &std::path::Path, seed: u64) -> Exi
         println!("  {:<11} {}", "", info.summary.dimmed());
     }
     let ran = format!(
-        "Each status is a full grade, as `grade` runs it: the curated scenarios and {} random \
-         ones, seed {seed}.",
+        "Each status is a full grade, as `grade` runs it: the curated scenarios, {} random \
+         ones and the exhaustive scope, seed {seed}.",
         thousands(crate::grader::DEFAULT_RANDOM_SCENARIOS)
     );
     println!("\n{}", crate::term::wrap(&ran, 96, 0).dimmed());

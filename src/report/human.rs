@@ -381,6 +381,42 @@ pub fn grade(report: &GradeReport) -> String {
         }
     }
 
+    // A default grade also runs the exhaustive scope, and lists only its failing
+    // schedules (thousands pass): say how many ran, so that the totals below add up.
+    if report.stats.schedules.is_none() {
+        let listed = report
+            .scenarios
+            .iter()
+            .filter(|s| !matches!(s.source, Source::Exhaustive | Source::Pooled))
+            .count();
+        let ran = report.stats.scenarios.saturating_sub(listed);
+        if ran > 0 {
+            let failed: Vec<&ScenarioResult> = report
+                .scenarios
+                .iter()
+                .filter(|s| s.source == Source::Exhaustive)
+                .collect();
+            let verdict = if failed.is_empty() {
+                Verdict::Pass
+            } else {
+                Verdict::Fail
+            };
+            let _ = writeln!(out, "\n{}", "Exhaustive scope".bold());
+            let _ = writeln!(
+                out,
+                "  {} {} of {ran} schedules passed",
+                mark(verdict),
+                ran - failed.len()
+            );
+            for s in failed.iter().take(RANDOM_LISTED) {
+                let _ = writeln!(out, "{}", scenario_line(s));
+            }
+            if failed.len() > RANDOM_LISTED {
+                let _ = writeln!(out, "    … and {} more", failed.len() - RANDOM_LISTED);
+            }
+        }
+    }
+
     if let Some(pooled) = report.scenarios.iter().find(|s| s.source == Source::Pooled) {
         let _ = writeln!(out, "\n{}", "Small scenarios, pooled".bold());
         let _ = writeln!(

@@ -111,6 +111,8 @@ struct Run<'a> {
     siblings_shown: usize,
     /// Deliveries that changed the receiving region's state.
     changed_deliveries: usize,
+    /// Deliveries drawn in the timeline although they changed nothing (see `deliver`).
+    unchanged_drawn: usize,
 }
 
 fn event(at: Millis, lane: Lane, text: String, label: String) -> TraceEvent {
@@ -321,6 +323,7 @@ pub fn run(
         spurious: 0,
         siblings_shown: 0,
         changed_deliveries: 0,
+        unchanged_drawn: 0,
     };
     run.vector_checks(resolver)?;
     let mut states = run.initial_states();
@@ -626,6 +629,37 @@ impl Run<'_> {
             );
             e.label = format!("⇐ {}: {cell}", self.names[from]);
             self.out.trace.push(e);
+        } else if self.trace && self.unchanged_drawn < MAX_TRACED_DELIVERIES {
+            // A delivery that brought something the region did not hold, and that its
+            // merge kept out: drawn, because that is where a merge that drops or
+            // resurrects something goes wrong. Deliveries of what the region already
+            // holds (anti-entropy echoes) are not.
+            let local = &states[to];
+            let fields: Vec<String> = remote
+                .fields
+                .iter()
+                .filter(|(f, theirs)| !theirs.is_empty() && local.fields.get(*f) != Some(*theirs))
+                .map(|(f, _)| f.clone())
+                .collect();
+            let cart = remote.cart != Cart::default() && remote.cart != local.cart;
+            if !fields.is_empty() || cart {
+                self.unchanged_drawn += 1;
+                let got = self.state_cell(&remote, &fields, cart);
+                let kept = self.state_cell(local, &fields, cart);
+                let label = format!("⇐ {}: no change · got {got}", self.names[from]);
+                let mut e = event(
+                    at,
+                    Lane::Node(self.names[to].clone()),
+                    format!(
+                        "{} receives {}'s state ({got}); the merge changes nothing: still \
+                         {kept}",
+                        self.names[to], self.names[from]
+                    ),
+                    label.clone(),
+                );
+                e.label = label;
+                self.out.trace.push(e);
+            }
         }
         if changed {
             net.broadcast(at, to, &Rc::new(states[to].clone()));
@@ -753,7 +787,10 @@ impl Run<'_> {
                     let mut e = event(
                         at,
                         lane,
-                        format!("adds '{item}' at {} (dot {dot})", self.names[r]),
+                        format!(
+                            "adds '{item}' at {} (dot {}:{})",
+                            self.names[r], self.names[r], dot.counter
+                        ),
                         format!("add '{item}'"),
                     );
                     e.op = Some(op);

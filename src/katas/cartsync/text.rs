@@ -38,10 +38,12 @@ lag, cuts and heals links, relays through a third region, and lets replication d
 
 The grader checks that every region ends with the same state (convergence), that every
 acknowledged write is in it, superseded by a write that happened after it, or kept as a
-sibling (no silently lost update), and that no write is overwritten by one that
-happened before it (causality). Keeping causally ordered versions side by side is not
-wrong, but it makes the user settle a conflict that never happened: spurious siblings
-are counted against what a correct design makes — none.";
+sibling (no silently lost update), that no write is overwritten by one that happened
+before it (causality), and that a view never shows a write without each write it
+followed, or what replaced it (consistent prefix: the gift wrap Alice added after her
+new email, shown where that email is nowhere). Keeping causally ordered versions side by
+side is not wrong, but it makes the user settle a conflict that never happened: spurious
+siblings are counted against what a correct design makes — none.";
 
 pub const IMPLEMENT: &[&str] = &[
     "compare — before, after, equal or concurrent, from every region either vector mentions",
