@@ -434,12 +434,23 @@ pub fn grade(report: &GradeReport) -> String {
     }
 
     if let Some(c) = &report.counterexample {
+        // A budget's counterexample names its metric: say so, in words, as the budget
+        // lines do ("budget: primary read share"), not as an identifier.
+        let is_budget = report
+            .scenarios
+            .iter()
+            .any(|s| s.budgets.iter().any(|b| b.metric == c.guarantee));
+        let what = if is_budget {
+            format!("budget: {}", c.guarantee.replace('_', " "))
+        } else {
+            c.guarantee.clone()
+        };
         let _ = writeln!(
             out,
             "\n{} {} — {}",
             "First failure:".bold(),
             c.scenario,
-            c.guarantee.red().bold()
+            what.red().bold()
         );
         let _ = writeln!(out, "  {}", crate::term::wrap(&c.explanation, 96, 2));
         if let Some(original) = &c.original {

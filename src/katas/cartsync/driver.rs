@@ -974,7 +974,8 @@ impl Run<'_> {
             }
             let fields: Vec<String> = state.fields.keys().cloned().collect();
             let cell = self.state_cell(state, &fields, self.uses_cart());
-            if self.trace {
+            // A scenario of vector pairs alone has no state to show: no timeline.
+            if self.trace && !self.s.operations.is_empty() {
                 let mut e = event(
                     end,
                     Lane::Node(self.names[r].clone()),
