@@ -115,10 +115,6 @@ struct Run<'a> {
     unchanged_drawn: usize,
 }
 
-fn event(at: Millis, lane: Lane, text: String, label: String) -> TraceEvent {
-    TraceEvent::new(at, lane, text, label)
-}
-
 impl Run<'_> {
     fn op(&mut self) -> usize {
         self.next_op += 1;
@@ -186,6 +182,49 @@ impl Run<'_> {
             parts.push(self.cart_cell(&state.cart));
         }
         parts.join(" · ")
+    }
+
+    /// Records a cart operation region `r` has applied: the update the checkers judge
+    /// ("alice's addition of 'case' (nyc, t=1.000 s)") and, when tracing, the event
+    /// with the cart it left.
+    #[allow(clippy::too_many_arguments)]
+    fn cart_op(
+        &mut self,
+        state: &State,
+        r: usize,
+        op: usize,
+        at: Millis,
+        lane: Lane,
+        item: &str,
+        kind: UpdateKind,
+        past: BTreeSet<usize>,
+        detail: String,
+    ) {
+        let (noun, verb) = match kind {
+            UpdateKind::Add => ("addition", "add"),
+            _ => ("removal", "remove"),
+        };
+        self.updates.push(Update {
+            op,
+            object: cart_object(item),
+            kind,
+            what: format!(
+                "{}'s {noun} of '{item}' ({}, t={})",
+                self.s.user,
+                self.names[r],
+                fmt_time(at)
+            ),
+            at,
+            user: self.s.user.clone(),
+            after: past,
+        });
+        if self.trace {
+            let cell = self.cart_cell(&state.cart);
+            let mut e = TraceEvent::new(at, lane, detail, format!("{verb} '{item}'"));
+            e.op = Some(op);
+            e.cells.push((self.names[r].clone(), format!("= {cell}")));
+            self.out.trace.push(e);
+        }
     }
 
     /// Whether the scenario touches the cart at all (else the cart is left out of cells).
@@ -443,7 +482,7 @@ impl Run<'_> {
                     explanation: p.clone(),
                 });
                 if self.trace {
-                    let mut e = event(0, Lane::Node("vectors".into()), p, "✗ wrong".into());
+                    let mut e = TraceEvent::new(0, Lane::Node("vectors".into()), p, "✗ wrong");
                     e.op = Some(op);
                     self.out.trace.push(e);
                 }
@@ -527,7 +566,7 @@ impl Run<'_> {
         for &(a, b, at, heal) in &self.topo.partitions.clone() {
             for (x, y) in [(a, b), (b, a)] {
                 let lane = Lane::Node(self.names[x].clone());
-                self.out.trace.push(event(
+                self.out.trace.push(TraceEvent::new(
                     at,
                     lane.clone(),
                     format!(
@@ -538,7 +577,7 @@ impl Run<'_> {
                     ),
                     format!("✂ cut from {}", self.names[y]),
                 ));
-                self.out.trace.push(event(
+                self.out.trace.push(TraceEvent::new(
                     heal,
                     lane,
                     format!(
@@ -606,19 +645,19 @@ impl Run<'_> {
         }
         if self.trace && changed && self.changed_deliveries > MAX_TRACED_DELIVERIES {
             if self.changed_deliveries == MAX_TRACED_DELIVERIES + 1 {
-                self.out.trace.push(event(
+                self.out.trace.push(TraceEvent::new(
                     at,
                     Lane::Node(self.names[to].clone()),
                     "from here on, deliveries that change a state are left out of the \
                      timeline: there are too many (the regions keep changing each other's \
                      state)"
                         .into(),
-                    "… (more deliveries left out)".into(),
+                    "… (more deliveries left out)",
                 ));
             }
         } else if self.trace && changed {
             let cell = self.state_cell(next, &changed_fields, cart_changed);
-            let mut e = event(
+            let mut e = TraceEvent::new(
                 at,
                 Lane::Node(self.names[to].clone()),
                 format!(
@@ -647,7 +686,7 @@ impl Run<'_> {
                 let got = self.state_cell(&remote, &fields, cart);
                 let kept = self.state_cell(local, &fields, cart);
                 let label = format!("⇐ {}: no change · got {got}", self.names[from]);
-                let mut e = event(
+                let mut e = TraceEvent::new(
                     at,
                     Lane::Node(self.names[to].clone()),
                     format!(
@@ -731,7 +770,7 @@ impl Run<'_> {
                 });
                 if self.trace {
                     let now = states[r].fields.get(field).map_or(&[][..], Vec::as_slice);
-                    let mut e = event(
+                    let mut e = TraceEvent::new(
                         at,
                         lane,
                         format!(
@@ -768,40 +807,26 @@ impl Run<'_> {
                 state.cart.context.set(region, counter);
                 state.known.insert(op);
                 self.dots.insert(dot, op);
-                self.updates.push(Update {
+                let detail = format!(
+                    "adds '{item}' at {} (dot {}:{})",
+                    self.names[r], self.names[r], dot.counter
+                );
+                self.cart_op(
+                    &states[r],
+                    r,
                     op,
-                    object: cart_object(item),
-                    kind: UpdateKind::Add,
-                    what: format!(
-                        "{}'s addition of '{item}' ({}, t={})",
-                        self.s.user,
-                        self.names[r],
-                        fmt_time(at)
-                    ),
                     at,
-                    user: self.s.user.clone(),
-                    after: past,
-                });
-                if self.trace {
-                    let cell = self.cart_cell(&states[r].cart);
-                    let mut e = event(
-                        at,
-                        lane,
-                        format!(
-                            "adds '{item}' at {} (dot {}:{})",
-                            self.names[r], self.names[r], dot.counter
-                        ),
-                        format!("add '{item}'"),
-                    );
-                    e.op = Some(op);
-                    e.cells.push((self.names[r].clone(), format!("= {cell}")));
-                    self.out.trace.push(e);
-                }
+                    lane,
+                    item,
+                    UpdateKind::Add,
+                    past,
+                    detail,
+                );
             }
             Action::Remove(item) => {
                 if !states[r].cart.contains(item) {
                     if self.trace {
-                        self.out.trace.push(event(
+                        self.out.trace.push(TraceEvent::new(
                             at,
                             lane,
                             format!(
@@ -817,32 +842,18 @@ impl Run<'_> {
                 state.lamport += 1;
                 state.cart.items.remove(item);
                 state.known.insert(op);
-                self.updates.push(Update {
+                let detail = format!("removes '{item}' at {}", self.names[r]);
+                self.cart_op(
+                    &states[r],
+                    r,
                     op,
-                    object: cart_object(item),
-                    kind: UpdateKind::Remove,
-                    what: format!(
-                        "{}'s removal of '{item}' ({}, t={})",
-                        self.s.user,
-                        self.names[r],
-                        fmt_time(at)
-                    ),
                     at,
-                    user: self.s.user.clone(),
-                    after: past,
-                });
-                if self.trace {
-                    let cell = self.cart_cell(&states[r].cart);
-                    let mut e = event(
-                        at,
-                        lane,
-                        format!("removes '{item}' at {}", self.names[r]),
-                        format!("remove '{item}'"),
-                    );
-                    e.op = Some(op);
-                    e.cells.push((self.names[r].clone(), format!("= {cell}")));
-                    self.out.trace.push(e);
-                }
+                    lane,
+                    item,
+                    UpdateKind::Remove,
+                    past,
+                    detail,
+                );
             }
             Action::View => {
                 let held = self.held(&states[r]);
@@ -865,7 +876,7 @@ impl Run<'_> {
                 if self.trace {
                     let fields: Vec<String> = states[r].fields.keys().cloned().collect();
                     let cell = self.state_cell(&states[r], &fields, self.uses_cart());
-                    let mut e = event(
+                    let mut e = TraceEvent::new(
                         at,
                         lane,
                         format!("views the profile and cart at {}: {cell}", self.names[r]),
@@ -976,7 +987,7 @@ impl Run<'_> {
             let cell = self.state_cell(state, &fields, self.uses_cart());
             // A scenario of vector pairs alone has no state to show: no timeline.
             if self.trace && !self.s.operations.is_empty() {
-                let mut e = event(
+                let mut e = TraceEvent::new(
                     end,
                     Lane::Node(self.names[r].clone()),
                     format!("{} holds, once replication drained: {cell}", self.names[r]),
