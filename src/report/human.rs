@@ -292,6 +292,29 @@ fn who(report: &GradeReport) -> String {
 }
 
 /// Renders a grade for people.
+/// A batch of generated scenarios (random, or the exhaustive scope's schedules): its
+/// heading, how many of those that ran passed, and the first failures.
+fn batch(out: &mut String, title: &str, ran: usize, unit: &str, failed: &[&ScenarioResult]) {
+    let verdict = if failed.is_empty() {
+        Verdict::Pass
+    } else {
+        Verdict::Fail
+    };
+    let _ = writeln!(out, "\n{}", title.bold());
+    let _ = writeln!(
+        out,
+        "  {} {} of {ran} {unit}passed",
+        mark(verdict),
+        ran - failed.len()
+    );
+    for s in failed.iter().take(RANDOM_LISTED) {
+        let _ = writeln!(out, "{}", scenario_line(s));
+    }
+    if failed.len() > RANDOM_LISTED {
+        let _ = writeln!(out, "    … and {} more", failed.len() - RANDOM_LISTED);
+    }
+}
+
 pub fn grade(report: &GradeReport) -> String {
     let mut out = String::new();
     let _ = writeln!(
@@ -324,25 +347,14 @@ pub fn grade(report: &GradeReport) -> String {
     }
 
     if let Some(schedules) = report.stats.schedules {
-        let failed = report.scenarios.len();
-        let verdict = if failed == 0 {
-            Verdict::Pass
-        } else {
-            Verdict::Fail
-        };
-        let _ = writeln!(out, "\n{}", "Exhaustive scope".bold());
-        let _ = writeln!(
-            out,
-            "  {} {} of {schedules} schedules passed",
-            mark(verdict),
-            schedules - failed
+        let failed: Vec<&ScenarioResult> = report.scenarios.iter().collect();
+        batch(
+            &mut out,
+            "Exhaustive scope",
+            schedules,
+            "schedules ",
+            &failed,
         );
-        for s in report.scenarios.iter().take(RANDOM_LISTED) {
-            let _ = writeln!(out, "{}", scenario_line(s));
-        }
-        if failed > RANDOM_LISTED {
-            let _ = writeln!(out, "    … and {} more", failed - RANDOM_LISTED);
-        }
     }
     let curated: Vec<&ScenarioResult> = report
         .scenarios
@@ -361,24 +373,12 @@ pub fn grade(report: &GradeReport) -> String {
         let _ = writeln!(out, "{}", scenario_line(s));
     }
     if !random.is_empty() {
-        let failed: Vec<&&ScenarioResult> = random
+        let failed: Vec<&ScenarioResult> = random
             .iter()
+            .copied()
             .filter(|s| s.verdict != Verdict::Pass)
             .collect();
-        let _ = writeln!(out, "\n{}", "Random scenarios".bold());
-        let summary = format!("{} of {} passed", random.len() - failed.len(), random.len());
-        let verdict = if failed.is_empty() {
-            Verdict::Pass
-        } else {
-            Verdict::Fail
-        };
-        let _ = writeln!(out, "  {} {summary}", mark(verdict));
-        for s in failed.iter().take(RANDOM_LISTED) {
-            let _ = writeln!(out, "{}", scenario_line(s));
-        }
-        if failed.len() > RANDOM_LISTED {
-            let _ = writeln!(out, "    … and {} more", failed.len() - RANDOM_LISTED);
-        }
+        batch(&mut out, "Random scenarios", random.len(), "", &failed);
     }
 
     // A default grade also runs the exhaustive scope, and lists only its failing
@@ -396,24 +396,7 @@ pub fn grade(report: &GradeReport) -> String {
                 .iter()
                 .filter(|s| s.source == Source::Exhaustive)
                 .collect();
-            let verdict = if failed.is_empty() {
-                Verdict::Pass
-            } else {
-                Verdict::Fail
-            };
-            let _ = writeln!(out, "\n{}", "Exhaustive scope".bold());
-            let _ = writeln!(
-                out,
-                "  {} {} of {ran} schedules passed",
-                mark(verdict),
-                ran - failed.len()
-            );
-            for s in failed.iter().take(RANDOM_LISTED) {
-                let _ = writeln!(out, "{}", scenario_line(s));
-            }
-            if failed.len() > RANDOM_LISTED {
-                let _ = writeln!(out, "    … and {} more", failed.len() - RANDOM_LISTED);
-            }
+            batch(&mut out, "Exhaustive scope", ran, "schedules ", &failed);
         }
     }
 
