@@ -285,18 +285,7 @@ impl LeaderCluster {
     /// Runs the cluster up to time `t`: client writes, heartbeats, troubles, lag
     /// faults, in time order (at equal times: writes, then the heartbeat, then faults).
     pub fn advance_to(&mut self, t: Millis) {
-        while let Some(&Reverse((at, ev, _))) = self.queue.peek() {
-            if at > t {
-                break;
-            }
-            self.queue.pop();
-            self.write_until(at);
-            self.now = self.now.max(at);
-            self.events += 1;
-            self.handle(ev);
-        }
-        self.write_until(t);
-        self.now = self.now.max(t);
+        self.advance(t, true);
     }
 
     /// Runs the cluster up to time `t` like [`LeaderCluster::advance_to`], except the
@@ -304,8 +293,14 @@ impl LeaderCluster {
     /// coordinator's check at `t` sees is the cluster just before anything at `t` goes
     /// wrong (the leader's heartbeat at `t` included).
     pub fn advance_before_faults(&mut self, t: Millis) {
+        self.advance(t, false);
+    }
+
+    /// The event loop of both: every event due by `t` in time order, the faults due
+    /// exactly at `t` only when `faults_at_t`.
+    fn advance(&mut self, t: Millis, faults_at_t: bool) {
         while let Some(&Reverse((at, ev, _))) = self.queue.peek() {
-            if at > t || (at == t && ev != Ev::Heartbeat) {
+            if at > t || (at == t && !faults_at_t && ev != Ev::Heartbeat) {
                 break;
             }
             self.queue.pop();
