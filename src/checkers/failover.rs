@@ -139,9 +139,15 @@ pub fn single_writable_leader(r: &FailoverRecord) -> Vec<Violation> {
     }]
 }
 
+/// The smallest majority of a cluster of `cluster_size` nodes: two majorities always
+/// share a node, so two sides of a partition can never both elect.
+pub fn majority(cluster_size: u32) -> u32 {
+    cluster_size / 2 + 1
+}
+
 /// A promotion decided by a minority of the cluster.
 pub fn majority_election(r: &FailoverRecord) -> Vec<Violation> {
-    let majority = r.cluster_size / 2 + 1;
+    let majority = majority(r.cluster_size);
     r.promotions
         .iter()
         .filter(|p| p.reachable_nodes < majority)

@@ -12,8 +12,8 @@ use super::api::{FailoverCoordinator, FailoverView, FollowerView, Node, Promotio
 use super::scenario::FailoverScenario;
 use super::trace::{self, NodeCell};
 use crate::checkers::failover::{
-    FailoverRecord, PromotionRecord, TwoLeaders, majority_election, no_lost_acknowledged_writes,
-    single_writable_leader,
+    FailoverRecord, PromotionRecord, TwoLeaders, majority, majority_election,
+    no_lost_acknowledged_writes, single_writable_leader,
 };
 use crate::grader::{Guard, LearnerFault, LearnerFn};
 use crate::katas::ScenarioRun;
@@ -299,7 +299,7 @@ impl FailoverCoordinator for Reference {
     }
 
     fn elect_new_leader(&mut self, view: &FailoverView) -> Option<Promotion> {
-        if view.reachable().count() < view.cluster_size as usize / 2 + 1 {
+        if view.reachable().count() < majority(view.cluster_size) as usize {
             return None;
         }
         let best = view.reachable().max_by_key(|f| (f.position, f.sync))?;
