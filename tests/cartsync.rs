@@ -22,34 +22,6 @@ fn scenario<'a>(json: &'a serde_json::Value, name: &str) -> &'a serde_json::Valu
         .unwrap_or_else(|| panic!("{name} is listed"))
 }
 
-/// The curated scenarios that failed, each with every guarantee violated (counted, not
-/// only the listed violations) and every budget missed.
-fn failing(json: &serde_json::Value) -> Vec<(String, Vec<String>)> {
-    let names: Vec<String> = curated_failures(json).into_iter().map(|(n, _)| n).collect();
-    names
-        .into_iter()
-        .map(|name| {
-            let s = scenario(json, &name);
-            let mut reasons: Vec<String> = s["violations_by_guarantee"]
-                .as_object()
-                .unwrap()
-                .keys()
-                .cloned()
-                .chain(
-                    s["budgets"]
-                        .as_array()
-                        .unwrap()
-                        .iter()
-                        .filter(|b| b["met"] == false)
-                        .map(|b| format!("budget:{}", b["metric"].as_str().unwrap())),
-                )
-                .collect();
-            reasons.sort();
-            (name, reasons)
-        })
-        .collect()
-}
-
 /// Failing scenarios, each with its reasons.
 type Failures = Vec<(String, Vec<String>)>;
 
@@ -67,7 +39,7 @@ fn the_instructor_passes_everything() {
             json["verdict"],
             "pass",
             "seed {seed}: {:#?}",
-            failing(&json)
+            curated_failures(&json)
         );
     }
 }
@@ -193,11 +165,11 @@ fn each_naive_strategy_fails_for_its_own_reason() {
     ];
     for (naive, want) in cases {
         let json = grade_json("cartsync", naive, "7", "0");
-        assert_eq!(failing(&json), want, "{naive}");
+        assert_eq!(curated_failures(&json), want, "{naive}");
     }
     // Last arrival wins: the regions end up different, wherever two writes meet.
     let json = grade_json("cartsync", "last-arrival-wins", "7", "0");
-    let diverged: Vec<String> = failing(&json)
+    let diverged: Vec<String> = curated_failures(&json)
         .into_iter()
         .filter(|(_, r)| r.iter().any(|g| g == "convergence"))
         .map(|(n, _)| n)

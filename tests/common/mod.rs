@@ -56,8 +56,9 @@ pub fn grade_json(kata: &str, solution: &str, seed: &str, random: &str) -> serde
     json
 }
 
-/// The curated scenarios that failed, each with the guarantees violated and the
-/// budgets missed (as `budget:<metric>`).
+/// The curated scenarios that failed, each with every guarantee violated (counted, not
+/// only the listed violations; in name order) and then the budgets missed (as
+/// `budget:<metric>`).
 pub fn curated_failures(json: &serde_json::Value) -> Vec<(String, Vec<String>)> {
     json["scenarios"]
         .as_array()
@@ -66,11 +67,13 @@ pub fn curated_failures(json: &serde_json::Value) -> Vec<(String, Vec<String>)> 
         .filter(|s| !["random", "exhaustive"].contains(&s["source"].as_str().unwrap_or("file")))
         .filter(|s| s["verdict"] != "pass")
         .map(|s| {
-            let mut reasons: Vec<String> = s["violations"]
-                .as_array()
+            // Every guarantee violated, counted (the listed violations are capped), once
+            // each, in name order; then the budgets missed.
+            let reasons: Vec<String> = s["violations_by_guarantee"]
+                .as_object()
                 .unwrap()
-                .iter()
-                .map(|v| v["guarantee"].as_str().unwrap().to_string())
+                .keys()
+                .cloned()
                 .chain(
                     s["budgets"]
                         .as_array()
@@ -80,7 +83,6 @@ pub fn curated_failures(json: &serde_json::Value) -> Vec<(String, Vec<String>)> 
                         .map(|b| format!("budget:{}", b["metric"].as_str().unwrap())),
                 )
                 .collect();
-            reasons.dedup();
             (s["name"].as_str().unwrap().to_string(), reasons)
         })
         .collect()
