@@ -66,6 +66,9 @@ fn a_mid_run_failover_passes_with_the_instructor_solution() {
 fn always_replica_violates_read_your_writes_wherever_users_read_their_posts() {
     let json = grade_json("always-replica", "7", "0");
     assert_eq!(curated_failures(&json), each(&CURATED, "read-your-writes"));
+    // A guarantee's counterexample is not marked as a budget's.
+    assert_eq!(json["counterexample"]["guarantee"], "read-your-writes");
+    assert!(json["counterexample"].get("budget").is_none());
 }
 
 #[test]
@@ -77,6 +80,10 @@ fn always_primary_is_correct_but_over_the_primary_budget() {
         curated_failures(&json),
         each(&CURATED, "budget:primary_read_share")
     );
+    // The counterexample says that it is a budget's (the human report's words for it
+    // are in the always_primary_misses_the_budget snapshot).
+    assert_eq!(json["counterexample"]["guarantee"], "primary_read_share");
+    assert_eq!(json["counterexample"]["budget"], true);
     for s in json["scenarios"].as_array().unwrap() {
         assert_eq!(s["violations"].as_array().unwrap().len(), 0, "never stale");
     }

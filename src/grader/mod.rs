@@ -667,6 +667,7 @@ fn pooled_counterexample<K: Kata>(
     Ok(Counterexample {
         scenario: scenario.name().to_string(),
         guarantee: missed.metric.to_string(),
+        budget: true,
         explanation: format!(
             "{} Of those scenarios, {} spent the most over the best possible: {here}.",
             missed.describe(),
@@ -868,6 +869,7 @@ fn counterexample_of<K: Kata>(
             ),
         )
     };
+    let budget = matches!(signature, Signature::Misses(_));
     let (guarantee, explanation) = match &signature {
         Signature::Violates(g) => {
             let v = run
@@ -890,6 +892,7 @@ fn counterexample_of<K: Kata>(
     Ok(Counterexample {
         scenario: failed.name.clone(),
         guarantee,
+        budget,
         explanation,
         events: run.trace.iter().map(TraceEvent::line).collect(),
         timeline,

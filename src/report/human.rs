@@ -419,11 +419,7 @@ pub fn grade(report: &GradeReport) -> String {
     if let Some(c) = &report.counterexample {
         // A budget's counterexample names its metric: say so, in words, as the budget
         // lines do ("budget: primary read share"), not as an identifier.
-        let is_budget = report
-            .scenarios
-            .iter()
-            .any(|s| s.budgets.iter().any(|b| b.metric == c.guarantee));
-        let what = if is_budget {
+        let what = if c.budget {
             format!("budget: {}", c.guarantee.replace('_', " "))
         } else {
             c.guarantee.clone()

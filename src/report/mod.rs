@@ -420,6 +420,9 @@ pub struct Counterexample {
     pub scenario: String,
     /// The violated guarantee's name, or the budget's metric.
     pub guarantee: String,
+    /// Whether `guarantee` names a missed budget's metric rather than a guarantee.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub budget: bool,
     /// The explanation of the first violation or missed budget.
     pub explanation: String,
     /// The events of the shrunk scenario, one line each.
